@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Bulwark.Benchmarks.SampleLogs).Assembly).Run(args);

@@ -1,0 +1,7 @@
+namespace Bulwark.LogGen.Plant;
+
+public enum PlantKind
+{
+    Attack,
+    Decoy,
+}

@@ -1,0 +1,3 @@
+using Bulwark.Cli;
+
+return BulwarkCommand.Run(args, CliContext.FromConsole());

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs every test of the solution. The README's test command; .ci/run calls it.
+# Test results (TRX) land in artifacts/test-results. Shared test data is read from ../shared/data
+# when present; tests that need it skip with a message otherwise.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+results="${BULWARK_TEST_RESULTS:-artifacts/test-results}"
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet test Bulwark.slnx -c Release --logger "trx" --results-directory "$results" "$@"
