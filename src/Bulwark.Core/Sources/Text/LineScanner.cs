@@ -167,7 +167,13 @@ public sealed class LineScanner
             var lineEnd = nl < 0 ? block.Length : pos + nl;
             handler(Decode(block[pos..lineEnd]), line);
             header = wantsFullLine();
-            pos = nl < 0 ? block.Length : lineEnd + 1;
+            if (nl < 0)
+            {
+                pos = block.Length; // a final line without a break: counted by the caller
+                break;
+            }
+
+            pos = lineEnd + 1;
             line++;
         }
 
