@@ -95,11 +95,11 @@ median_of() {  # median of column $2 for tool $1
 
 report() {
   local bytes rg_s bw_s
-  bytes="$(find "$tree" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')"
+  bytes="$(find "$tree" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f\n", s }')"
   rg_s="$(median_of rg 2)"
   bw_s="$(median_of bulwark 2)"
   echo
-  echo "tree: $tree, $(awk -v b="$bytes" 'BEGIN { printf "%.0f MB (%d bytes)", b / 1e6, b }'), $(find "$tree" -type f | wc -l) files; $runs timed runs each, warm page cache"
+  echo "tree: $tree, $(awk -v b="$bytes" 'BEGIN { printf "%.0f MB (%.0f bytes)", b / 1e6, b }'), $(find "$tree" -type f | wc -l) files; $runs timed runs each, warm page cache"
   printf '%-8s %10s %10s %14s %6s\n' tool 'median s' 'MB/s' 'peak RSS MB' exit
   for tool in rg bulwark; do
     local s kb code

@@ -11,7 +11,6 @@ public sealed class Organization
     public const string ServerIp = "10.0.1.10";
     public const string MailHost = "mail.contoso.org";
     public const string AutodiscoverHost = "autodiscover.contoso.org";
-    public const string DomainController = "DC01.contoso.local";
 
     /// <summary>Exchange's header form of 15.1.2106.2.</summary>
     public const string BuildHeader = "15.01.2106.002";

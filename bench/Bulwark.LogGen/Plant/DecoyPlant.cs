@@ -24,7 +24,8 @@ public sealed class DecoyPlant(PlantContext c)
 
     private void AutodiscoverOnly()
     {
-        var r = c.Request(c.At(0, 14, 3, 11, 402), "Ecp", "POST", "/ecp/y.js", "198.51.100.23", "python-requests/2.25.1", 200)
+        // An internet-wide scanner's user agent, not one of the attack indicators: the row tests the anchor rule alone.
+        var r = c.Request(c.At(0, 14, 3, 11, 402), "Ecp", "POST", "/ecp/y.js", "198.51.100.23", "Mozilla/5.0 zgrab/0.x", 200)
             .ProxiedTo("/ecp/y.js", Anchor, "X-BEResource-Cookie").Sized(880, 4100, 133);
         r.AuthType = "FBA";
         r.InFrontEndIis = false;
@@ -64,7 +65,7 @@ public sealed class DecoyPlant(PlantContext c)
             @"0d6f3c2e-3b1a-4f0e-9a47-5c2e8b7d1f90\6c1b8e2a-0f4d-4c3b-8e5a-91d7f2a4b3c6-data-3.lzx' needs to be removed.");
         c.Manifest.Add(at, "DC-04", PlantKind.Decoy,
             @"OAB generator: download failed, temporary file under 'C:\Program Files\Microsoft\Exchange Server\V15\ClientAccess\OAB\Temp\...'",
-            "no finding: the legitimate OAB temp folder (Test-ProxyLogon flags only paths outside <install>ClientAccess\\OAB)");
+            "no finding: the legitimate OAB temp folder (Test-ProxyLogon flags only paths outside {install}ClientAccess\\OAB)");
     }
 
     private void VersionedLogonCss()

@@ -58,7 +58,7 @@ public sealed class ProxyLogonPlant(PlantContext c)
             : reset ? SsrfExpected + "; CVE-2021-27065 part A: ServerInfo~*/*Reset*VirtualDirectory# with HTTP 200 (critical)" : SsrfExpected;
         c.Manifest.Add(lines.Proxy, $"PL-01.{i + 1}", PlantKind.Attack, what, expected);
         c.Manifest.Add(lines.FrontEnd, $"PL-02.{i + 1}", PlantKind.Attack, $"IIS line of PL-01.{i + 1}: POST /ecp/y.js {agent} {status}",
-            "HAFNIUM web request: POST /ecp/<1 char>.js with HTTP 200/241 (Sigma 67bce556, CISA); attacker user agent");
+            "HAFNIUM web request: POST to a one-character .js under /ecp/ with HTTP 200/241 (Sigma 67bce556, CISA); attacker user agent");
     }
 
     private Request Ssrf(DateTime t, string agent, string anchor, int status)
@@ -118,7 +118,7 @@ public sealed class ProxyLogonPlant(PlantContext c)
             @"Download failed and temporary file 'C:\inetpub\wwwroot\aspnet_client\system_web\discover.aspx' needs to be removed.");
         c.Manifest.Add(at, "PL-05", PlantKind.Attack,
             @"OAB generator: download failed, temporary file 'C:\inetpub\wwwroot\aspnet_client\system_web\discover.aspx' (outside ClientAccess\OAB)",
-            "CVE-2021-26858 OAB file write outside <install>ClientAccess\\OAB (critical)");
+            "CVE-2021-26858 OAB file write outside {install}ClientAccess\\OAB (critical)");
     }
 
     private static string Abridge(string target) => target.Length > 48 ? target[..target.IndexOf('?', StringComparison.Ordinal)] + "?...&schema=" + target[(target.LastIndexOf('=') + 1)..] : target;

@@ -31,9 +31,6 @@ public static class RoutineEvents
     /// <summary>Day three, late morning: the admin turns on cookie logging and IIS restarts the site.</summary>
     public static DateTime IisRestartTime(DateTime start) => start.AddDays(2).AddHours(11).AddMinutes(2).AddSeconds(17);
 
-    /// <summary>Time of the run (day, 19:12) that the planted OAB decoy line joins.</summary>
-    public static DateTime OabRunTime(DateTime start, int day, int hour) => start.AddDays(day).AddHours(hour).AddMinutes(12);
-
     private static void OabRun(ExchangeLogs logs, DateTime t, int entries)
     {
         logs.WriteOabGenerator(t, "OABGeneration.Start",

@@ -82,7 +82,7 @@ public sealed class WebRequestPlant(PlantContext c)
         r.IisUser = "user317@contoso.org";
         r.EncodingToken = true;
         Record(r, "PL-11", "IIS: POST /owa/mastermailbox%40outlook.com/powershell with the public PoC's Chrome/105.0.5195.54 user agent, HTTP 200",
-            "OWASSRF CVE-2022-41080 + CVE-2022-41082: POST /owa/<x>%40<domain>/powershell with HTTP 200 (Sigma 181f49fa, 92d78c63) (critical)");
+            "OWASSRF CVE-2022-41080 + CVE-2022-41082: POST /owa/{x}%40{domain}/powershell with HTTP 200 (Sigma 181f49fa, 92d78c63) (critical)");
     }
 
     private Request Autodiscover(DateTime t, string query, string agent, int ms) =>

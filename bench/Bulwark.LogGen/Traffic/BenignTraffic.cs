@@ -11,6 +11,8 @@ public sealed class BenignTraffic
     private readonly OutlookTraffic _outlook;
     private readonly MobileTraffic _mobile;
     private readonly ProbeTraffic _probes;
+    private readonly EcpTraffic _ecp;
+    private readonly OwaTraffic _owa;
 
     public BenignTraffic(Rng rng, Organization org, ExchangeLogs logs)
     {
@@ -20,16 +22,9 @@ public sealed class BenignTraffic
         _outlook = new OutlookTraffic(rng, requests, logs);
         _mobile = new MobileTraffic(rng, requests, logs);
         _probes = new ProbeTraffic(rng, requests, logs, org);
-        Ecp = new EcpTraffic(rng, requests, logs);
-        Owa = new OwaTraffic(rng, requests, logs);
-        Requests = requests;
+        _ecp = new EcpTraffic(rng, requests, logs);
+        _owa = new OwaTraffic(rng, requests, logs);
     }
-
-    public OwaTraffic Owa { get; }
-
-    public EcpTraffic Ecp { get; }
-
-    public RequestFactory Requests { get; }
 
     /// <summary>Writes one event (one request, or a short sequence) at <paramref name="t"/>; returns the time of its last line.</summary>
     public DateTime Emit(DateTime t)
@@ -46,8 +41,8 @@ public sealed class BenignTraffic
             < 0.46 => _outlook.Emit(t, user),
             < 0.78 when user.Device is not null => _mobile.Emit(t, user, user.Device),
             < 0.78 => _outlook.Emit(t, user),
-            < 0.95 => Owa.Emit(t, user),
-            _ => Ecp.Emit(t, user, _org.Admin),
+            < 0.95 => _owa.Emit(t, user),
+            _ => _ecp.Emit(t, user, _org.Admin),
         };
     }
 }

@@ -35,7 +35,7 @@ public sealed class OwaTraffic(Rng rng, RequestFactory requests, ExchangeLogs lo
     }
 
     /// <summary>GET /owa/ → logon.aspx and its static files → POST auth.owa → the mailbox loads.</summary>
-    public DateTime Logon(DateTime t, Mailbox user)
+    private DateTime Logon(DateTime t, Mailbox user)
     {
         var ip = Ip(user);
         Anonymous(t, "/owa/", null, null, ip, user, 302);
@@ -56,7 +56,7 @@ public sealed class OwaTraffic(Rng rng, RequestFactory requests, ExchangeLogs lo
         return Service(Mailbox(t, user, ip), user, "GetOwaUserConfiguration");
     }
 
-    public DateTime Service(DateTime t, Mailbox user, string action) => Send(ServiceRequest(t, user, Ip(user), action));
+    private DateTime Service(DateTime t, Mailbox user, string action) => Send(ServiceRequest(t, user, Ip(user), action));
 
     /// <summary>A signed-in user's POST /owa/service.svc call.</summary>
     public Request ServiceRequest(DateTime t, Mailbox user, string ip, string action)

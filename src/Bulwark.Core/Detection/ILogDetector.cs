@@ -15,6 +15,12 @@ public interface ILogDetector
     /// </summary>
     IReadOnlyCollection<string> Prefilter { get; }
 
+    /// <summary>
+    /// Client addresses that select a line whatever else it holds; matched on the format's client-address
+    /// column (<see cref="Sources.Text.ClientAddressProbe"/>) rather than by literal search.
+    /// </summary>
+    IReadOnlyCollection<string> ClientAddresses => [];
+
     /// <summary>Every detection this detector can report (for documentation and listings).</summary>
     IReadOnlyList<Findings.Detection> Detections { get; }
 

@@ -20,7 +20,7 @@ namespace Bulwark.Core.Scanning;
 public sealed class Scanner
 {
     private readonly ScanOptions _options;
-    private readonly Dictionary<LogKind, (LineScanner Lines, ILogDetector[] Detectors)> _kinds;
+    private readonly Dictionary<LogKind, (LineScanner Lines, ILogDetector[] Detectors, ClientAddressProbe? Addresses)> _kinds;
 
     public Scanner(ScanOptions options)
     {
@@ -30,13 +30,24 @@ public sealed class Scanner
             k =>
             {
                 var detectors = options.LogDetectors.Where(d => d.Kinds.Contains(k)).ToArray();
-                return (new LineScanner(detectors.SelectMany(d => d.Prefilter)), detectors);
+                var addresses = detectors.SelectMany(d => d.ClientAddresses).ToList();
+                return (new LineScanner(detectors.SelectMany(d => d.Prefilter)), detectors, addresses.Count > 0 ? new ClientAddressProbe(addresses) : null);
             });
     }
 
-    /// <summary>Every pre-filter literal, one per kind-independent value (for <c>--list-prefilter</c>).</summary>
-    public static IReadOnlyList<string> PrefilterLiterals(IEnumerable<ILogDetector> detectors) =>
-        [.. detectors.SelectMany(d => d.Prefilter).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)];
+    /// <summary>
+    /// Every value the pre-filter selects lines by (for <c>--list-prefilter</c>): the literals, then the client
+    /// addresses (matched on the client-address column, not anywhere in the line).
+    /// </summary>
+    public static IReadOnlyList<string> PrefilterLiterals(IEnumerable<ILogDetector> detectors)
+    {
+        var list = detectors.ToList();
+        return
+        [
+            .. list.SelectMany(d => d.Prefilter).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal),
+            .. list.SelectMany(d => d.ClientAddresses).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal),
+        ];
+    }
 
     public ScanResult Scan(string root, ScanCounters? counters = null, CancellationToken cancellationToken = default)
     {
@@ -151,6 +162,17 @@ public sealed class Scanner
     {
         if (ArchiveReader.IsArchive(path))
         {
+            // An archive can itself be evidence (data staged in ProgramData): detectors see its path first.
+            var byPath = _options.FileDetectors.Where(d => d.Interest(path) == FileInterest.PathOnly).ToList();
+            if (byPath.Count > 0)
+            {
+                var facts = new FileFacts { Path = path, Length = length ?? 0, LastWriteTime = lastWrite };
+                foreach (var detector in byPath)
+                {
+                    detector.Inspect(facts, run.Findings);
+                }
+            }
+
             if (depth >= _options.ArchiveLimits.MaxDepth)
             {
                 run.Error(path, 0, $"archive nested deeper than {_options.ArchiveLimits.MaxDepth} levels; refused");
@@ -216,7 +238,7 @@ public sealed class Scanner
             LogKind.Iis => W3cFormat.Instance,
             _ => throw new UnreachableException(),
         };
-        var (lines, detectors) = _kinds[layout.Kind];
+        var (lines, detectors, addresses) = _kinds[layout.Kind];
         var state = new LogFileState(path, layout.Protocol);
         var errors = 0;
         var firstDataSeen = false;
@@ -275,12 +297,31 @@ public sealed class Scanner
             }
         }
 
-        var (count, lastLine, bytes) = lines.Scan(
+        LineScanner.LineProbe? probe = null;
+        if (addresses is not null && format.ClientAddressColumn is { } column)
+        {
+            // The column's position follows the file's current #Fields (IIS may change them mid-file).
+            LogSchema? seen = null;
+            var index = -1;
+            probe = line =>
+            {
+                if (!ReferenceEquals(seen, state.Schema))
+                {
+                    seen = state.Schema;
+                    index = seen?.IndexOf(column) ?? -1;
+                }
+
+                return index >= 0 && addresses.Matches(line, index, format.FieldSeparator, format.QuotedFields);
+            };
+        }
+
+        var (count, lastLine, _) = lines.Scan(
             stream,
             () => !firstDataSeen,
             Handle,
             (message, number) => Report(number, message),
-            onDisk ? run.Counters.AddBytes : null);
+            onDisk ? run.Counters.AddBytes : null,
+            probe);
 
         if (lastLine is not null)
         {

@@ -21,18 +21,20 @@ public sealed class AttackerInfrastructureDetector : ILogDetector
     {
         _indicators = indicators;
         var literals = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        literals.UnionWith(indicators.IpAddresses.Keys);
         foreach (var agent in indicators.UserAgents.Keys)
         {
             literals.Add(DistinctiveToken(agent));
         }
 
         Prefilter = literals;
+        ClientAddresses = [.. indicators.IpAddresses.Keys];
     }
 
     public IReadOnlyCollection<LogKind> Kinds { get; } = [LogKind.Iis, LogKind.HttpProxy];
 
     public IReadOnlyCollection<string> Prefilter { get; }
+
+    public IReadOnlyCollection<string> ClientAddresses { get; }
 
     public IReadOnlyList<Findings.Detection> Detections { get; } = [ExchangeDetections.AttackerAddress, ExchangeDetections.AttackerUserAgent];
 
@@ -82,8 +84,11 @@ public sealed class AttackerInfrastructureDetector : ILogDetector
     /// </summary>
     internal static string DistinctiveToken(string normalizedAgent)
     {
+        // URLs are left out: every referer starts with "http", which would make the pre-filter test every line.
         var tokens = normalizedAgent.Split([' ', ';', '(', ')'], StringSplitOptions.RemoveEmptyEntries);
-        var best = tokens.Where(t => !CommonTokens.Contains(t)).MaxBy(t => t.Length);
+        var best = tokens
+            .Where(t => !CommonTokens.Contains(t) && !t.TrimStart('+').StartsWith("http", StringComparison.OrdinalIgnoreCase))
+            .MaxBy(t => t.Length);
         return best ?? normalizedAgent;
     }
 }

@@ -13,6 +13,8 @@ public sealed class HttpProxyFormat : ExchangeCsvFormat
 
     protected override bool VersionIsBuild => true;
 
+    public override string? ClientAddressColumn => "ClientIpAddress";
+
     protected override HttpRequestView? CreateRequest(LogSchema schema, string[] values)
     {
         var stem = Get(schema, values, "UrlStem");

@@ -12,6 +12,12 @@ public sealed class W3cFormat : LogFormat
 
     public override LogKind Kind => LogKind.Iis;
 
+    public override string? ClientAddressColumn => "c-ip";
+
+    public override byte FieldSeparator => (byte)' ';
+
+    public override bool QuotedFields => false;
+
     public override void OnDirective(string line, long lineNumber, LogFileState state)
     {
         if (line.StartsWith("#Fields:", StringComparison.OrdinalIgnoreCase))

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Bulwark.Core.Sources.Text;
@@ -28,6 +29,9 @@ public sealed class LineScanner
     /// <summary>Called for each selected line: the line's text (no line break) and its 1-based number.</summary>
     public delegate void LineHandler(string line, long lineNumber);
 
+    /// <summary>Decides from a line's bytes (without the line break) whether it is selected although it holds no literal.</summary>
+    public delegate bool LineProbe(ReadOnlySpan<byte> line);
+
     /// <summary>
     /// Scans <paramref name="stream"/>. <paramref name="wantsFullLine"/> is asked, for each line from the
     /// start, whether the file's header is still being read; those lines all go to the handler.
@@ -38,13 +42,14 @@ public sealed class LineScanner
         Func<bool> wantsFullLine,
         LineHandler handler,
         Action<string, long>? lineTooLong = null,
-        Action<long>? progress = null)
+        Action<long>? progress = null,
+        LineProbe? probe = null)
     {
         var bytes = ArrayPool<byte>.Shared.Rent(_blockSize);
         var chars = ArrayPool<char>.Shared.Rent(_blockSize);
         try
         {
-            return ScanCore(stream, bytes, chars, wantsFullLine, handler, lineTooLong, progress);
+            return ScanCore(stream, bytes, chars, wantsFullLine, handler, lineTooLong, progress, probe);
         }
         finally
         {
@@ -53,6 +58,8 @@ public sealed class LineScanner
         }
     }
 
+    // Hot loops: optimise at first call instead of running instrumented tiers for the first seconds of a scan.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (long Lines, string? LastLine, long Bytes) ScanCore(
         Stream stream,
         byte[] bytes,
@@ -60,7 +67,8 @@ public sealed class LineScanner
         Func<bool> wantsFullLine,
         LineHandler handler,
         Action<string, long>? lineTooLong,
-        Action<long>? progress)
+        Action<long>? progress,
+        LineProbe? probe)
     {
         var size = _blockSize;
         long lineBase = 1; // number of the line that starts at bytes[0]
@@ -126,7 +134,7 @@ public sealed class LineScanner
             if (end > start)
             {
                 var block = bytes.AsSpan(start, end - start);
-                var lines = ProcessBlock(block, chars, lineBase, ref header, wantsFullLine, handler);
+                var lines = ProcessBlock(block, chars, lineBase, ref header, wantsFullLine, handler, probe);
                 var tail = LastLine(block);
                 if (tail is not null)
                 {
@@ -155,7 +163,9 @@ public sealed class LineScanner
     }
 
     /// <summary>Returns the number of '\n' in the block.</summary>
-    private long ProcessBlock(ReadOnlySpan<byte> block, char[] chars, long lineBase, ref bool header, Func<bool> wantsFullLine, LineHandler handler)
+    // Hot loops: optimise at first call instead of running instrumented tiers for the first seconds of a scan.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private long ProcessBlock(ReadOnlySpan<byte> block, char[] chars, long lineBase, ref bool header, Func<bool> wantsFullLine, LineHandler handler, LineProbe? probe)
     {
         var pos = 0;
         var line = lineBase;
@@ -185,6 +195,11 @@ public sealed class LineScanner
         var rest = block[pos..];
         var text = chars.AsSpan(0, rest.Length);
         Encoding.Latin1.GetChars(rest, text);
+
+        if (probe is not null)
+        {
+            return line - lineBase + ProbeLines(rest, text, line, handler, probe);
+        }
 
         var searchFrom = 0;
         var counted = 0;
@@ -223,6 +238,46 @@ public sealed class LineScanner
 
         line += rest[counted..].Count((byte)'\n');
         return line - lineBase;
+    }
+
+    /// <summary>
+    /// Walks every line: selected when it holds a literal, starts with '#', or passes the probe.
+    /// Returns the number of '\n' in <paramref name="rest"/>.
+    /// </summary>
+    // Hot loops: optimise at first call instead of running instrumented tiers for the first seconds of a scan.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private long ProbeLines(ReadOnlySpan<byte> rest, ReadOnlySpan<char> text, long line, LineHandler handler, LineProbe probe)
+    {
+        var first = line;
+        var pos = 0;
+        var nextHit = -1;
+        while (pos < rest.Length)
+        {
+            var nl = rest[pos..].IndexOf((byte)'\n');
+            var lineEnd = nl < 0 ? rest.Length : pos + nl;
+            if (nextHit < pos && nextHit != int.MaxValue)
+            {
+                var hit = text[pos..].IndexOfAny(_literals);
+                nextHit = hit < 0 ? int.MaxValue : pos + hit;
+            }
+
+            var current = rest[pos..lineEnd];
+            if (current.Length > 0
+                && (nextHit < lineEnd || current[0] == (byte)'#' || probe(current)))
+            {
+                handler(Decode(current), line);
+            }
+
+            if (nl < 0)
+            {
+                break;
+            }
+
+            pos = lineEnd + 1;
+            line++;
+        }
+
+        return line - first;
     }
 
     private static string? LastLine(ReadOnlySpan<byte> block)

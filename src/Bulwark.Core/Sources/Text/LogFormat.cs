@@ -8,6 +8,14 @@ public abstract class LogFormat
 {
     public abstract LogKind Kind { get; }
 
+    /// <summary>The column holding the client's address, when the format has one.</summary>
+    public virtual string? ClientAddressColumn => null;
+
+    public virtual byte FieldSeparator => (byte)',';
+
+    /// <summary>True when fields may be double-quoted (CSV).</summary>
+    public virtual bool QuotedFields => true;
+
     /// <summary>A line starting with '#'.</summary>
     public abstract void OnDirective(string line, long lineNumber, LogFileState state);
 

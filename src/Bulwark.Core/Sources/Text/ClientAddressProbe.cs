@@ -1,0 +1,104 @@
+using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
+
+namespace Bulwark.Core.Sources.Text;
+
+/// <summary>
+/// Selects a line when its client-address column holds one of a set of addresses. Addresses are digits and
+/// dots that a literal pre-filter would "find" everywhere in a log (times, versions, other addresses), so they
+/// are matched on the one column where they matter, straight from the line's bytes.
+/// </summary>
+public sealed class ClientAddressProbe
+{
+    private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    public ClientAddressProbe(IEnumerable<string> addresses)
+    {
+        _lookup = addresses.ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>True when field <paramref name="column"/> (0-based) of <paramref name="line"/> is a listed address (an IPv4 port suffix is ignored).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool Matches(ReadOnlySpan<byte> line, int column, byte separator, bool quoted)
+    {
+        if (!TryGetField(line, column, separator, quoted, out var field) || field.Length is 0 or > 64)
+        {
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[field.Length];
+        for (var i = 0; i < field.Length; i++)
+        {
+            chars[i] = (char)field[i];
+        }
+
+        ReadOnlySpan<char> value = chars.TrimEnd('\r');
+        var colon = value.IndexOf(':');
+        if (colon > 0 && value[(colon + 1)..].IndexOf(':') < 0)
+        {
+            value = value[..colon]; // "203.0.113.5:51234"
+        }
+
+        return _lookup.Contains(value);
+    }
+
+    /// <summary>Finds a field by position; CSV fields may be quoted (with "" escapes) and hold the separator.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static bool TryGetField(ReadOnlySpan<byte> line, int column, byte separator, bool quoted, out ReadOnlySpan<byte> field)
+    {
+        field = default;
+        var pos = 0;
+        for (var i = 0; ; i++)
+        {
+            if (pos > line.Length)
+            {
+                return false;
+            }
+
+            var rest = line[pos..];
+            int end;
+            var start = 0;
+            var length = 0;
+            if (quoted && rest.Length > 0 && rest[0] == (byte)'"')
+            {
+                // Skip to the closing quote; "" inside is an escaped quote.
+                var q = 1;
+                while (true)
+                {
+                    var next = rest[q..].IndexOf((byte)'"');
+                    if (next < 0)
+                    {
+                        return false;
+                    }
+
+                    q += next + 1;
+                    if (q < rest.Length && rest[q] == (byte)'"')
+                    {
+                        q++;
+                        continue;
+                    }
+
+                    break;
+                }
+
+                start = 1;
+                length = q - 2;
+                end = q;
+            }
+            else
+            {
+                var sep = rest.IndexOf(separator);
+                end = sep < 0 ? rest.Length : sep;
+                length = end;
+            }
+
+            if (i == column)
+            {
+                field = rest.Slice(start, length);
+                return true;
+            }
+
+            pos += end + 1;
+        }
+    }
+}
