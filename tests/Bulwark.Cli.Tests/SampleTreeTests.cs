@@ -11,7 +11,7 @@ public sealed class SampleTreeTests
     /// <summary>(detection, subject, evidence count, first evidence file:line) — ordered as the scan orders findings.</summary>
     private static readonly (string Detection, string Subject, int Count, string First)[] Expected =
     [
-        ("exchange.posture.missing-updates", "15.1.2106.2", 1, Logging + "HttpProxy/Eas/HttpProxy_2021030219-1.LOG:2"),
+        ("exchange.posture.missing-updates", "15.1.2106.2", 1, Logging + "HttpProxy/Autodiscover/HttpProxy_2021030200-1.LOG:2"),
         ("exchange.proxylogon.ssrf", "198.51.100.77", 1, Logging + "HttpProxy/Ecp/HttpProxy_2021030223-1.LOG:2"), // PL-04, BackEndCookie form
         ("exchange.proxylogon.request", "130.255.189.21", 7, W3svc1 + "u_ex210303.log:56"), // PL-02.1-7
         ("exchange.proxylogon.ssrf", "130.255.189.21", 6, Logging + "HttpProxy/Ecp/HttpProxy_2021030306-1.LOG:11"), // PL-01.2-7
@@ -55,6 +55,15 @@ public sealed class SampleTreeTests
         });
         Assert.Equal(Expected, actual);
         Assert.StartsWith("bulwark: 24 findings (16 critical, 4 high, 4 medium) in 403 files (396 logs, ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Output_is_the_same_whatever_the_thread_count()
+    {
+        var one = Cli.Run("scan", Cli.Samples, "--format", "jsonl", "-q", "--threads", "1").Out;
+        var four = Cli.Run("scan", Cli.Samples, "--format", "jsonl", "-q", "--threads", "4").Out;
+
+        Assert.Equal(one, four);
     }
 
     [Fact]

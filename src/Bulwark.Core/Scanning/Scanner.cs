@@ -91,7 +91,7 @@ public sealed class Scanner
             .OrderBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => c.Value.ToCoverage(c.Key, _options.ExploitationWindowStart))
             .ToList();
-        var errors = run.Errors.OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ToList();
+        var errors = run.Errors.OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Message, StringComparer.Ordinal).ToList();
         stopwatch.Stop();
         return new ScanResult(
             root,
@@ -415,10 +415,16 @@ public sealed class Scanner
             Coverage.GetOrAdd(folder, _ => new FolderCoverage(kind)).Add(state);
             if (state.Version is { } version)
             {
-                Builds.TryAdd(version.Text, new Evidence(state.File, version.Line, state.Earliest, new Dictionary<string, string> { ["#Version"] = version.Text }));
+                // Files finish in any order: keep the earliest log naming the build, so output is deterministic.
+                var evidence = new Evidence(state.File, version.Line, state.Earliest, new Dictionary<string, string> { ["#Version"] = version.Text });
+                Builds.AddOrUpdate(version.Text, evidence, (_, old) => Earlier(evidence, old) ? evidence : old);
             }
         }
     }
+
+    private static bool Earlier(Evidence a, Evidence b) =>
+        (a.Timestamp ?? DateTimeOffset.MaxValue, a.File) is var x && (b.Timestamp ?? DateTimeOffset.MaxValue, b.File) is var y
+        && (x.Item1 < y.Item1 || (x.Item1 == y.Item1 && string.CompareOrdinal(x.Item2, y.Item2) < 0));
 
     private sealed class FolderCoverage(LogKind kind)
     {
