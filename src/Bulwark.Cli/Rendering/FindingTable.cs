@@ -43,7 +43,7 @@ public static class FindingTable
                     new Markup(SeverityMarkup(f.Severity)),
                     new Text(f.Confidence.ToText()),
                     new Text(f.Title),
-                    new Text(string.Join(' ', f.Cves)),
+                    new Text(Cves(f.Cves)),
                     new Text(Time(f.FirstSeen)),
                     new Text(Time(f.LastSeen)),
                     new Text(f.Subject),
@@ -76,6 +76,10 @@ public static class FindingTable
             console.Write(coverage);
         }
     }
+
+    /// <summary>Posture findings list every missing CVE; the table shows the first few (JSON has them all).</summary>
+    private static string Cves(IReadOnlyList<string> cves) =>
+        cves.Count <= 3 ? string.Join(' ', cves) : $"{string.Join(' ', cves.Take(2))} +{cves.Count - 2} more";
 
     private static string SeverityMarkup(Severity s) => s switch
     {
