@@ -5,29 +5,13 @@ namespace Bulwark.Core.Sources.Archives;
 /// decompression bomb: past <see cref="ArchiveLimits.RatioGraceBytes"/>, output may not exceed
 /// <see cref="ArchiveLimits.MaxRatio"/> times the input consumed.
 /// </summary>
-internal sealed class GuardedStream(Stream inner, Func<long>? compressedBytes, ArchiveLimits limits, string path) : Stream
+internal sealed class GuardedStream(Stream inner, Func<long>? compressedBytes, ArchiveLimits limits, string path) : ForwardReadStream(inner)
 {
     public long BytesRead { get; private set; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => BytesRead;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
-        var n = inner.Read(buffer);
+        var n = Inner.Read(buffer);
         BytesRead += n;
         if (compressedBytes is not null && BytesRead > limits.RatioGraceBytes)
         {
@@ -44,26 +28,6 @@ internal sealed class GuardedStream(Stream inner, Func<long>? compressedBytes, A
         }
 
         return n;
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }
 
