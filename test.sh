@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Runs every test of the solution. The README's test command; .ci/run calls it.
+# Starts what the tests need (PostgreSQL) when it is not already running.
 # Test results (TRX) land in artifacts/test-results. Shared test data is read from ../shared/data
 # when present; tests that need it skip with a message otherwise.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 results="${BULWARK_TEST_RESULTS:-artifacts/test-results}"
+
+# Real services the integration tests use: PostgreSQL (started, or installed and started, by build/postgres.sh).
+if [[ -z "${BULWARK_TEST_POSTGRES:-}" ]]; then
+  BULWARK_TEST_POSTGRES="$(build/postgres.sh)"
+  export BULWARK_TEST_POSTGRES
+fi
 rm -rf "$results"
 mkdir -p "$results"
 

@@ -1,0 +1,37 @@
+using System.Security.Claims;
+using Bulwark.Data;
+using Bulwark.Data.Access;
+
+namespace Bulwark.Server.Access;
+
+/// <summary>
+/// Who is calling, from the authenticated key. It is also the request's <see cref="ITenantContext"/>: an
+/// organisation key sees only its organisation; an anonymous caller sees no organisation at all.
+/// </summary>
+public sealed class Caller(IHttpContextAccessor accessor) : ITenantContext
+{
+    private ClaimsPrincipal? User => accessor.HttpContext?.User;
+
+    public bool IsAuthenticated => User?.Identity?.IsAuthenticated == true;
+
+    public Guid? KeyId => Guid.TryParse(User?.FindFirstValue(ApiKeyAuthentication.KeyIdClaim), out var id) ? id : null;
+
+    public ApiKeyScope? Scope => Enum.TryParse<ApiKeyScope>(User?.FindFirstValue(ApiKeyAuthentication.ScopeClaim), out var s) ? s : null;
+
+    /// <summary>True for operator and analyst keys: they act across members (and are audited).</summary>
+    public bool IsInstanceWide => Scope is ApiKeyScope.Operator or ApiKeyScope.Analyst;
+
+    public Guid? OrganisationId
+    {
+        get
+        {
+            if (IsInstanceWide)
+            {
+                return null;
+            }
+
+            // Organisation keys carry their organisation; anything else (anonymous) matches none.
+            return Guid.TryParse(User?.FindFirstValue(ApiKeyAuthentication.OrganisationClaim), out var org) ? org : Guid.Empty;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace Bulwark.Server.Extensions;
+
+/// <summary>
+/// Feature modules register here: one line each for services and one for endpoints, so features stay in
+/// their own folders.
+/// </summary>
+public static class Modules
+{
+    public static void AddBulwarkModules(this WebApplicationBuilder builder)
+    {
+    }
+
+    public static void MapBulwarkModules(this WebApplication app, RouteGroupBuilder api)
+    {
+    }
+}

@@ -1,0 +1,108 @@
+using System.Threading.RateLimiting;
+using Bulwark.Data;
+using Bulwark.Server.Access;
+using Bulwark.Server.Audit;
+using Bulwark.Server.Health;
+using Bulwark.Server.Organisations;
+using Bulwark.Server.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Scalar.AspNetCore;
+
+namespace Bulwark.Server.Extensions;
+
+/// <summary>Composition of the server: services, then the HTTP pipeline and the API modules.</summary>
+public static class ServerExtensions
+{
+    public static void AddBulwarkServices(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.Section)
+            .Validate(o => o.BootstrapToken is null || o.BootstrapToken.Length >= 32, "Operator:BootstrapToken must be at least 32 characters")
+            .ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
+            .Validate(o => o.Provider != DatabaseProvider.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString), "Database:ConnectionString is required when Database:Provider is Postgres")
+            .ValidateOnStart();
+
+        services.AddHttpContextAccessor();
+        services.AddScoped<Caller>();
+        services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<Caller>());
+        services.AddDbContext<BulwarkDbContext>((sp, options) =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            BulwarkDatabase.Configure(options, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, storage.DataDirectory);
+        });
+
+        services.AddScoped<ApiKeys>();
+        services.AddScoped<AuditLog>();
+        services.AddScoped<Eligibility>();
+
+        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        services.AddAuthorizationBuilder().AddBulwarkPolicies();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(RateLimits.Public, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) }));
+        });
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddOpenTelemetry()
+            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddSource(Telemetry.Source.Name))
+            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddMeter(Telemetry.Meter.Name))
+            .UseOtlpExporterWhenConfigured(builder.Configuration);
+
+        builder.AddBulwarkModules();
+    }
+
+    /// <summary>Creates the data directory and brings the database to the latest migration.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        var storage = app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        Directory.CreateDirectory(storage.DataDirectory);
+        Directory.CreateDirectory(storage.UploadDirectory);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BulwarkDbContext>();
+        await db.Database.MigrateAsync();
+        var bootstrap = scope.ServiceProvider.GetRequiredService<IOptions<OperatorOptions>>().Value.BootstrapToken;
+        if (await scope.ServiceProvider.GetRequiredService<ApiKeys>().EnsureBootstrapAsync(bootstrap, CancellationToken.None))
+        {
+            app.Logger.LogWarning("Created the first operator key from Operator:BootstrapToken; create real keys with it, then revoke it");
+        }
+    }
+
+    public static void MapBulwark(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapBulwarkHealth();
+
+        var api = app.MapGroup("/api/v1");
+        api.MapAccessApi();
+        api.MapOrganisationsApi();
+        api.MapAuditApi();
+        app.MapBulwarkModules(api);
+    }
+
+    private static IOpenTelemetryBuilder UseOtlpExporterWhenConfigured(this IOpenTelemetryBuilder builder, IConfiguration configuration) =>
+        string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) ? builder : builder.UseOtlpExporter();
+}
