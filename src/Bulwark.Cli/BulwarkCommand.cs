@@ -11,6 +11,7 @@ public static class BulwarkCommand
         var root = new RootCommand("Bulwark: hunts Exchange Server compromise in a server's logs and files, offline.");
         root.Subcommands.Add(ScanCommand.Create(context));
         root.Subcommands.Add(ExchangeBuildCommand.Create(context));
+        root.Subcommands.Add(MigrateCommand.Create(context));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
