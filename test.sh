@@ -8,6 +8,9 @@ cd "$(dirname "$0")"
 
 results="${BULWARK_TEST_RESULTS:-artifacts/test-results}"
 
+# Tools from .config/dotnet-tools.json (dotnet-ef; the smtp4dev SMTP server the notification tests start).
+dotnet tool restore >/dev/null
+
 # Real services the integration tests use: PostgreSQL (started, or installed and started, by build/postgres.sh).
 if [[ -z "${BULWARK_TEST_POSTGRES:-}" ]]; then
   BULWARK_TEST_POSTGRES="$(build/postgres.sh)"
