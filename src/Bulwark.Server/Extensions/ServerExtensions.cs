@@ -37,6 +37,7 @@ public static class ServerExtensions
         {
             var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             BulwarkDatabase.Configure(options, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, storage.DataDirectory);
+            options.AddInterceptors(new TenantSessionInterceptor(sp.GetRequiredService<ITenantContext>()));
         });
 
         services.AddScoped<ApiKeys>();
