@@ -44,7 +44,8 @@ public sealed class MigrateCommandTests
             var result = Cli.Run("migrate", "--provider", "Postgres", "--connection-string", cs);
 
             Assert.Equal(ExitCodes.Clean, result.Exit);
-            Assert.StartsWith("bulwark migrate: applied 1 migration(s) to the Postgres database: ", result.Error, StringComparison.Ordinal);
+            Assert.StartsWith("bulwark migrate: applied 2 migration(s) to the Postgres database: ", result.Error, StringComparison.Ordinal);
+            Assert.Contains("_RowLevelSecurity", result.Error, StringComparison.Ordinal);
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Bulwark.Cli.Rendering;
+using Bulwark.Cli.Submission;
 using Bulwark.Core.Detection;
 using Bulwark.Core.Detection.Exchange;
 using Bulwark.Core.Detection.Files;
@@ -53,9 +54,18 @@ public sealed class ScanCommand
             AllowMultipleArgumentsPerToken = true,
         };
 
+        var submit = new Option<string?>("--submit")
+        {
+            Description = "After scanning, send the findings (never the logs) to this Bulwark server, e.g. https://bulwark.example.org; needs --key or BULWARK_API_KEY.",
+        };
+        var key = new Option<string?>("--key")
+        {
+            Description = $"The organisation's ingest key for --submit (or set {FindingSubmitter.EnvironmentKey}, which keeps it out of the process list).",
+        };
+
         var command = new Command("scan", "Hunt for Exchange compromise (ProxyLogon, ProxyShell, ProxyNotShell, OWASSRF, web shells) in logs and files.")
         {
-            path, format, output, from, to, quiet, threads, listPrefilter, baselines, builds,
+            path, format, output, from, to, quiet, threads, listPrefilter, baselines, builds, submit, key,
         };
         var handler = new ScanCommand(context);
         command.SetAction(parsed => handler.Execute(new Request(
@@ -68,7 +78,9 @@ public sealed class ScanCommand
             parsed.GetValue(threads),
             parsed.GetValue(listPrefilter),
             parsed.GetValue(baselines),
-            parsed.GetValue(builds) ?? [])));
+            parsed.GetValue(builds) ?? [],
+            parsed.GetValue(submit),
+            parsed.GetValue(key))));
         return command;
     }
 
@@ -110,6 +122,25 @@ public sealed class ScanCommand
         if (request.Threads < 1)
         {
             return Usage("--threads must be at least 1");
+        }
+
+        Uri? server = null;
+        var submitKey = request.Key ?? Environment.GetEnvironmentVariable(FindingSubmitter.EnvironmentKey);
+        if (request.Submit is not null)
+        {
+            if (FindingSubmitter.CheckServer(request.Submit, out server) is { } problem)
+            {
+                return Usage(problem);
+            }
+
+            if (string.IsNullOrWhiteSpace(submitKey))
+            {
+                return Usage($"--submit needs the organisation's ingest key: --key KEY, or {FindingSubmitter.EnvironmentKey}");
+            }
+        }
+        else if (request.Key is not null)
+        {
+            return Usage("--key is only used with --submit URL");
         }
 
         ExchangeWebBaseline? baseline = null;
@@ -169,7 +200,41 @@ public sealed class ScanCommand
             _context.Error.WriteLine(Summary.Line(result));
         }
 
+        if (server is not null && !Submit(server, submitKey!, result, request.Quiet))
+        {
+            return ExitCodes.UsageError;
+        }
+
         return result.Findings.Count > 0 ? ExitCodes.Findings : ExitCodes.Clean;
+    }
+
+    /// <summary>Sends the findings; false (after saying why on standard error) when the server refused any or could not be reached.</summary>
+    private bool Submit(Uri server, string key, ScanResult result, bool quiet)
+    {
+        FindingSubmitter.Outcome outcome;
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(100) };
+            outcome = new FindingSubmitter(http).SubmitAsync(server, key, result, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (SubmissionException ex)
+        {
+            _context.Error.WriteLine($"bulwark scan: --submit: {ex.Message}");
+            return false;
+        }
+
+        foreach (var (index, id, reason) in outcome.Rejected)
+        {
+            _context.Error.WriteLine($"bulwark scan: --submit: finding {index + 1} ({id}) rejected: {reason}");
+        }
+
+        if (!quiet || outcome.Rejected.Count > 0)
+        {
+            _context.Error.WriteLine(
+                $"bulwark: submitted {result.Findings.Count} finding{(result.Findings.Count == 1 ? "" : "s")} to {server}: {outcome.Accepted} accepted, {outcome.Duplicates} already there, {outcome.Rejected.Count} rejected");
+        }
+
+        return outcome.Rejected.Count == 0;
     }
 
     private bool WriteResults(ScanResult result, ReportFormat format, string? outputPath)
@@ -237,5 +302,5 @@ public sealed class ScanCommand
         return ExitCodes.UsageError;
     }
 
-    private sealed record Request(string? Path, string Format, string? Output, string? From, string? To, bool Quiet, int Threads, bool ListPrefilter, string? Baselines, string[] Builds);
+    private sealed record Request(string? Path, string Format, string? Output, string? From, string? To, bool Quiet, int Threads, bool ListPrefilter, string? Baselines, string[] Builds, string? Submit, string? Key);
 }

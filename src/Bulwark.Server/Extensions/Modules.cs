@@ -8,9 +8,15 @@ public static class Modules
 {
     public static void AddBulwarkModules(this WebApplicationBuilder builder)
     {
+        Notification.NotificationModule.AddNotifications(builder);
+        Ingestion.IngestionModule.AddIngestionAndIncidents(builder);
+        Membership.MembershipModule.AddMembership(builder);
     }
 
     public static void MapBulwarkModules(this WebApplication app, RouteGroupBuilder api)
     {
+        Notification.NotificationModule.MapNotifications(api);
+        Ingestion.IngestionModule.MapIngestionAndIncidents(api);
+        Membership.MembershipModule.MapMembershipApi(api);
     }
 }

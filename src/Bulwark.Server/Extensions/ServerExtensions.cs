@@ -40,6 +40,7 @@ public static class ServerExtensions
             options.AddInterceptors(new TenantSessionInterceptor(sp.GetRequiredService<ITenantContext>()));
         });
 
+        services.AddSingleton<TenantDatabase>();
         services.AddScoped<ApiKeys>();
         services.AddScoped<AuditLog>();
         services.AddScoped<Eligibility>();

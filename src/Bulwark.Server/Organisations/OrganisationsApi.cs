@@ -2,6 +2,7 @@ using Bulwark.Data;
 using Bulwark.Data.Membership;
 using Bulwark.Server.Access;
 using Bulwark.Server.Audit;
+using Bulwark.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -35,8 +36,12 @@ public static class OrganisationsApi
     public sealed record EligibilityView(IReadOnlyList<Sector> Sectors, IReadOnlyList<string> Countries);
 
     private static async Task<Results<Created<OrganisationView>, ValidationProblem>> ApplyAsync(
-        ApplicationRequest request, BulwarkDbContext db, Eligibility eligibility, TimeProvider time, CancellationToken ct)
+        ApplicationRequest request, TenantDatabase tenants, TimeProvider time, CancellationToken ct)
     {
+        // The applicant has no tenant yet: the new organisation is written instance-wide (query filter and
+        // row-level security would otherwise refuse a row for an organisation the caller does not belong to).
+        await using var db = tenants.OpenInstanceWide();
+        var eligibility = new Eligibility(db);
         var errors = new Dictionary<string, string[]>();
         var name = request.Name?.Trim() ?? "";
         var country = request.Country?.Trim().ToUpperInvariant() ?? "";

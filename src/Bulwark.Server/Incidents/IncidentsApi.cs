@@ -1,0 +1,170 @@
+using System.Text.Json;
+using Bulwark.Core.Findings;
+using Bulwark.Data;
+using Bulwark.Data.Incidents;
+using Bulwark.Data.Ingestion;
+using Bulwark.Server.Access;
+using Bulwark.Server.Audit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bulwark.Server.Incidents;
+
+/// <summary>Incidents: an org admin reads its own, staff read all (audited) and decide.</summary>
+public static class IncidentsApi
+{
+    public const int MaxReasonLength = 2000;
+
+    public static RouteGroupBuilder MapIncidentsApi(this RouteGroupBuilder api)
+    {
+        var incidents = api.MapGroup("/incidents").WithTags("Incidents");
+        incidents.MapGet("/", ListAsync).RequireAuthorization(Policies.OrganisationRead)
+            .WithSummary("Incidents, most recently updated first; filter by status and severity; page and pageSize (at most 200).");
+        incidents.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.OrganisationRead)
+            .WithSummary("One incident with its findings and their evidence.");
+        incidents.MapPost("/{id:guid}/confirm", ConfirmAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("Confirm an unconfirmed incident (reason optional); its notices are issued in the same transaction. 409 when already decided.");
+        incidents.MapPost("/{id:guid}/dismiss", DismissAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("Dismiss an unconfirmed incident; a reason is required. 409 when already decided.");
+        return api;
+    }
+
+    public sealed record IncidentView(
+        Guid Id,
+        Guid OrganisationId,
+        string Family,
+        string GroupKey,
+        string Title,
+        Severity Severity,
+        Confidence Confidence,
+        IncidentStatus Status,
+        DateTimeOffset? FirstSeen,
+        DateTimeOffset? LastSeen,
+        int Findings,
+        DateTimeOffset CreatedAt,
+        DateTimeOffset UpdatedAt,
+        Guid? DecidedBy,
+        DateTimeOffset? DecidedAt,
+        string? DecisionReason);
+
+    public sealed record IncidentPage(IReadOnlyList<IncidentView> Items, int Total, int Page, int PageSize);
+
+    public sealed record FindingView(
+        Guid Id,
+        string FindingId,
+        string Detection,
+        string Title,
+        Severity Severity,
+        Confidence Confidence,
+        IReadOnlyList<string> Cves,
+        IReadOnlyList<string> Attack,
+        DateTimeOffset? FirstSeen,
+        DateTimeOffset? LastSeen,
+        string Subject,
+        int EvidenceCount,
+        JsonElement Evidence,
+        string Remediation,
+        string Source,
+        FindingOrigin Origin,
+        Guid? UploadId,
+        DateTimeOffset ReceivedAt);
+
+    public sealed record IncidentDetail(IncidentView Incident, IReadOnlyList<FindingView> Findings);
+
+    public sealed record DecisionRequest(string? Reason);
+
+    private static async Task<Ok<IncidentPage>> ListAsync(
+        BulwarkDbContext db, Caller caller, AuditLog audit, IncidentStatus? status, Severity? severity, Guid? organisationId, int? page, int? pageSize, CancellationToken ct)
+    {
+        var size = Math.Clamp(pageSize ?? 50, 1, 200);
+        var number = Math.Max(page ?? 1, 1);
+        var query = Visible(db, caller);
+        if (status is { } s)
+        {
+            query = query.Where(i => i.Status == s);
+        }
+
+        if (severity is { } v)
+        {
+            query = query.Where(i => i.Severity == v);
+        }
+
+        if (organisationId is { } org)
+        {
+            query = query.Where(i => i.OrganisationId == org);
+        }
+
+        var total = await query.CountAsync(ct);
+        var items = await Project(db, query.OrderByDescending(i => i.UpdatedAt).ThenByDescending(i => i.Id).Skip((number - 1) * size).Take(size)).ToListAsync(ct);
+        await audit.RecordStaffReadAsync("incident.list", "incidents", organisationId, ct);
+        return TypedResults.Ok(new IncidentPage(items, total, number, size));
+    }
+
+    private static async Task<Results<Ok<IncidentDetail>, NotFound>> GetAsync(Guid id, BulwarkDbContext db, Caller caller, AuditLog audit, CancellationToken ct)
+    {
+        var incident = await Project(db, Visible(db, caller).Where(i => i.Id == id)).FirstOrDefaultAsync(ct);
+        if (incident is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var findings = await db.Findings.AsNoTracking().Where(f => f.IncidentId == id).ToListAsync(ct);
+        await audit.RecordStaffReadAsync("incident.read", $"incident/{id}", incident.OrganisationId, ct);
+        var views = findings
+            .OrderByDescending(f => f.Severity).ThenByDescending(f => f.Confidence).ThenBy(f => f.FirstSeen).ThenBy(f => f.FindingId, StringComparer.Ordinal)
+            .Select(f => new FindingView(
+                f.Id, f.FindingId, f.DetectionId, f.Title, f.Severity, f.Confidence, f.Cves, f.Attack, f.FirstSeen, f.LastSeen, f.Subject,
+                f.EvidenceCount, JsonDocument.Parse(f.EvidenceJson).RootElement.Clone(), f.Remediation, f.Source, f.Origin, f.UploadId, f.ReceivedAt))
+            .ToList();
+        return TypedResults.Ok(new IncidentDetail(incident, views));
+    }
+
+    private static Task<Results<Ok<IncidentView>, NotFound, ValidationProblem, ProblemHttpResult>> ConfirmAsync(
+        Guid id, DecisionRequest? request, IncidentDecisions decisions, BulwarkDbContext db, Caller caller, AuditLog audit, CancellationToken ct) =>
+        DecideAsync(id, IncidentStatus.Confirmed, request?.Reason, required: false, decisions, db, caller, audit, ct);
+
+    private static Task<Results<Ok<IncidentView>, NotFound, ValidationProblem, ProblemHttpResult>> DismissAsync(
+        Guid id, DecisionRequest? request, IncidentDecisions decisions, BulwarkDbContext db, Caller caller, AuditLog audit, CancellationToken ct) =>
+        DecideAsync(id, IncidentStatus.Dismissed, request?.Reason, required: true, decisions, db, caller, audit, ct);
+
+    private static async Task<Results<Ok<IncidentView>, NotFound, ValidationProblem, ProblemHttpResult>> DecideAsync(
+        Guid id, IncidentStatus decision, string? reason, bool required, IncidentDecisions decisions, BulwarkDbContext db, Caller caller, AuditLog audit, CancellationToken ct)
+    {
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if ((required && reason is null) || reason?.Length > MaxReasonLength || reason?.Contains('\0', StringComparison.Ordinal) == true)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["reason"] = [required ? $"a reason of 1 to {MaxReasonLength} characters is required to dismiss" : $"at most {MaxReasonLength} characters"],
+            });
+        }
+
+        var (outcome, incident) = await decisions.DecideAsync(id, decision, reason, caller.KeyId, ct);
+        switch (outcome)
+        {
+            case IncidentDecisions.Outcome.NotFound:
+                return TypedResults.NotFound();
+            case IncidentDecisions.Outcome.AlreadyDecided:
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status409Conflict,
+                    title: "The incident is already decided",
+                    detail: $"the incident is {incident!.Status}{(incident.DecidedAt is { } at ? $" since {at:O}" : "")}; only an unconfirmed incident can be confirmed or dismissed");
+        }
+
+        await audit.RecordAsync(decision == IncidentStatus.Confirmed ? "incident.confirm" : "incident.dismiss", $"incident/{id}", incident!.OrganisationId, ct);
+        return TypedResults.Ok(await Project(db, db.Incidents.Where(i => i.Id == id)).FirstAsync(ct));
+    }
+
+    /// <summary>
+    /// The tenant filter limits organisation keys to their organisation. Incidents about a person's opted-in personal
+    /// account are the person's: an organisation sees them only with consent, which the membership module decides.
+    /// </summary>
+    private static IQueryable<Incident> Visible(BulwarkDbContext db, Caller caller) =>
+        caller.IsInstanceWide ? db.Incidents.AsNoTracking() : db.Incidents.AsNoTracking().Where(i => i.PersonId == null);
+
+    private static IQueryable<IncidentView> Project(BulwarkDbContext db, IQueryable<Incident> query) =>
+        query.Select(i => new IncidentView(
+            i.Id, i.OrganisationId, i.Family, i.GroupKey, i.Title, i.Severity, i.Confidence, i.Status, i.FirstSeen, i.LastSeen,
+            db.Findings.Count(f => f.IncidentId == i.Id),
+            i.CreatedAt, i.UpdatedAt, i.DecidedBy, i.DecidedAt, i.DecisionReason));
+}
