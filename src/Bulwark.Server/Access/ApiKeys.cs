@@ -80,6 +80,18 @@ public sealed class ApiKeys(BulwarkDbContext db, TimeProvider time)
         return true;
     }
 
+    /// <summary>On an instance with no operator key and no bootstrap token, creates one and returns its token (else null).</summary>
+    public async Task<string?> CreateFirstOperatorAsync(CancellationToken ct)
+    {
+        if (await db.ApiKeys.AnyAsync(k => k.Scope == ApiKeyScope.Operator, ct))
+        {
+            return null;
+        }
+
+        var (_, token) = await CreateAsync("first operator key (created at first start)", ApiKeyScope.Operator, null, null, ct);
+        return token;
+    }
+
     private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

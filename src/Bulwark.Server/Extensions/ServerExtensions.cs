@@ -80,9 +80,15 @@ public static class ServerExtensions
         var db = scope.ServiceProvider.GetRequiredService<BulwarkDbContext>();
         await db.Database.MigrateAsync();
         var bootstrap = scope.ServiceProvider.GetRequiredService<IOptions<OperatorOptions>>().Value.BootstrapToken;
-        if (await scope.ServiceProvider.GetRequiredService<ApiKeys>().EnsureBootstrapAsync(bootstrap, CancellationToken.None))
+        var keys = scope.ServiceProvider.GetRequiredService<ApiKeys>();
+        if (await keys.EnsureBootstrapAsync(bootstrap, CancellationToken.None))
         {
             app.Logger.LogWarning("Created the first operator key from Operator:BootstrapToken; create real keys with it, then revoke it");
+        }
+        else if (string.IsNullOrEmpty(bootstrap) && await keys.CreateFirstOperatorAsync(CancellationToken.None) is { } token)
+        {
+            // Shown once, on the console only (never in the logs): the new instance's first operator key.
+            Console.Error.WriteLine($"Bulwark: first operator key (shown once; store it safely): {token}");
         }
     }
 
