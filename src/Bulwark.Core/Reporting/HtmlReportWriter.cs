@@ -136,15 +136,10 @@ public sealed class HtmlReportWriter(string toolVersion) : IReportWriter
     private static void WriteSteps(TextWriter output, ScanResult result, Verdict verdict)
     {
         output.Write("<section aria-labelledby=\"steps\">\n<h2 id=\"steps\">What to do now</h2>\n<ol class=\"steps\">\n");
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-
         // OrderByDescending is stable: equal severities keep the scan's order.
-        foreach (var finding in result.Findings.OrderByDescending(f => f.Severity))
+        foreach (var step in RemediationSteps.From(result.Findings.OrderByDescending(f => f.Severity).Select(f => f.Remediation)))
         {
-            if (!string.IsNullOrWhiteSpace(finding.Remediation) && seen.Add(finding.Remediation))
-            {
-                Item(output, finding.Remediation);
-            }
+            Item(output, step);
         }
 
         if (verdict == Verdict.Clean)

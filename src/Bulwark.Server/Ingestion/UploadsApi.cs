@@ -25,7 +25,7 @@ public static class UploadsApi
     {
         var uploads = api.MapGroup("/uploads").WithTags("Uploads");
         uploads.MapPost("/", UploadAsync).RequireAuthorization(Policies.OrganisationIngest)
-            .Accepts<Stream>("application/octet-stream")
+            .Accepts<Stream>("application/octet-stream", "application/zip", "application/gzip", "application/x-gzip", "application/x-tar", "text/plain")
             .WithSummary("Upload one log file or a .zip/.gz/.tar/.tar.gz/.tgz archive as the raw request body; ?name= gives its file name (formats are recognised by name). Scanned in the background; the bytes are deleted after the scan.");
         uploads.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Readers)
             .WithSummary("An upload's status (Queued, Scanning, Done, Failed), reason, size, SHA-256 and findings count.");

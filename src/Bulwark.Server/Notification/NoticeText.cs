@@ -112,7 +112,7 @@ public static class NoticeText
     /// <summary>Remediation texts, worst finding first, each once, as numbered steps.</summary>
     private static string Steps(IReadOnlyList<FindingRecord> ordered, string? closing)
     {
-        var steps = ordered.Select(f => f.Remediation.Trim()).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var steps = RemediationSteps.From(ordered.Select(f => f.Remediation)).ToList();
         if (steps.Count == 0)
         {
             steps.Add(NoStepsYet);
