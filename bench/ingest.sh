@@ -23,7 +23,8 @@ trap cleanup EXIT
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 dotnet build "$repo/src/Bulwark.Server" -c Release --artifacts-path "$artifacts" -v quiet -nologo >&2
 
-json() { python3 -c "import sys,json; print(json.load(sys.stdin)$1)"; }
+py="$(command -v /usr/bin/python3 || command -v python3)"
+json() { "$py" -c "import sys,json; print(json.load(sys.stdin)$1)"; }
 
 start_server() {  # provider connection-string
   local data="$work/data-$1"
@@ -51,17 +52,18 @@ member() {  # prints "orgId ingestKey adminKey"
 }
 
 upload_to_notice() {  # ingestKey adminKey: seconds from upload to the first notice
-  (cd "$repo/samples" && rm -f "$work/samples.zip" && python3 -c "import shutil; shutil.make_archive('$work/samples', 'zip', 'exchange-server')")
+  (cd "$repo/samples" && rm -f "$work/samples.zip" && "$py" -c "import shutil; shutil.make_archive('$work/samples', 'zip', 'exchange-server')")
   local start end
   start=$(date +%s.%N)
-  curl -sf -X POST "$base/api/v1/uploads?name=samples.zip" -H "Authorization: Bearer $1" --data-binary @"$work/samples.zip" >/dev/null
+  curl -sf -X POST "$base/api/v1/uploads?name=samples.zip" -H "Authorization: Bearer $1" -H 'Content-Type: application/zip' \
+    --data-binary @"$work/samples.zip" >/dev/null
   for _ in $(seq 1 600); do
     if [[ "$(curl -sf "$base/api/v1/notices" -H "Authorization: Bearer $2" | json '.__len__()')" -gt 0 ]]; then
       end=$(date +%s.%N); echo "$end - $start" | bc; return
     fi
-    sleep 0.05
+    sleep 0.02
   done
-  echo "no notice after 30 s"
+  echo "no notice"
 }
 
 run() {  # provider connection-string
