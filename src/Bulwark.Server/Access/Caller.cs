@@ -18,6 +18,9 @@ public sealed class Caller(IHttpContextAccessor accessor) : ITenantContext
 
     public ApiKeyScope? Scope => Enum.TryParse<ApiKeyScope>(User?.FindFirstValue(ApiKeyAuthentication.ScopeClaim), out var s) ? s : null;
 
+    /// <summary>The individual acting with a person token (<c>/api/v1/me</c>), if any.</summary>
+    public Guid? PersonId => Guid.TryParse(User?.FindFirstValue(Membership.Personal.PersonAccess.PersonClaim), out var p) ? p : null;
+
     /// <summary>True for operator and analyst keys: they act across members (and are audited).</summary>
     public bool IsInstanceWide => Scope is ApiKeyScope.Operator or ApiKeyScope.Analyst;
 

@@ -28,6 +28,13 @@ public static class NoticesApi
             .WithSummary("Acknowledge a notice: stops its escalation. The first acknowledgement is kept.");
         notices.MapPost("/{id:guid}/feedback", FeedbackAsync).RequireAuthorization(Policies.OrganisationAdmin)
             .WithSummary("Tell the analysts whether the notice was right: false-alarm, this-was-me, useful or other.");
+
+        // An individual's own notices (person token): the same handlers, seeing only notices addressed to them.
+        var mine = api.MapGroup("/me/notices").WithTags("Individuals").RequireAuthorization(Membership.Personal.PersonAccess.Policy);
+        mine.MapGet("/", ListAsync).WithSummary("Your notices, newest first; nobody else's.");
+        mine.MapGet("/{id:guid}", GetAsync);
+        mine.MapPost("/{id:guid}/acknowledge", AcknowledgeAsync);
+        mine.MapPost("/{id:guid}/feedback", FeedbackAsync).WithSummary("\"this-was-me\" if you did it yourself, or false-alarm, useful, other.");
         return api;
     }
 
@@ -52,9 +59,12 @@ public static class NoticesApi
 
     public sealed record FeedbackRequest(string? Kind, string? Comment);
 
-    private static IQueryable<Notice> Visible(BulwarkDbContext db, Caller caller) => caller.IsInstanceWide
-        ? db.Notices
-        : db.Notices.Where(n => n.Audience == NoticeAudience.Organisation);
+    /// <summary>An individual sees only notices addressed to them; an org admin the organisation's; staff all.</summary>
+    private static IQueryable<Notice> Visible(BulwarkDbContext db, Caller caller) => caller.PersonId is { } person
+        ? db.Notices.Where(n => n.Audience == NoticeAudience.Person && n.PersonId == person)
+        : caller.IsInstanceWide
+            ? db.Notices
+            : db.Notices.Where(n => n.Audience == NoticeAudience.Organisation);
 
     private static async Task<Ok<List<NoticeView>>> ListAsync(
         BulwarkDbContext db, Caller caller, AuditLog audit, Guid? organisationId, bool? unacknowledged, int? limit, CancellationToken ct)
@@ -99,7 +109,7 @@ public static class NoticesApi
         if (notice.AcknowledgedAt is null)
         {
             notice.AcknowledgedAt = time.GetUtcNow();
-            notice.AcknowledgedBy = caller.KeyId;
+            notice.AcknowledgedBy = caller.KeyId ?? caller.PersonId;
             await db.SaveChangesAsync(ct);
             await audit.RecordAsync("notice.acknowledge", $"notice/{notice.Id}", notice.OrganisationId, ct);
         }
