@@ -52,6 +52,33 @@ public abstract class NotificationPersonalNoticesTests<THost>(THost host) : ICla
         Assert.Equal(HttpStatusCode.Unauthorized, (await host.As(member.AdminToken).GetAsync("/api/v1/me/notices", Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task Withdrawal_erases_the_persons_findings_incidents_notices_and_deliveries()
+    {
+        host.EnsureAvailable();
+        var member = await host.CreateMemberAsync("Clinic " + Guid.NewGuid().ToString("N")[..6]);
+        await host.AddContactAsync(member, $"soc-{Guid.NewGuid():N}@e2e.example.org");
+        var fay = await host.AddPersonAsync(member.Id, $"fay-{Guid.NewGuid():N}@e2e.example.org", organisationMayView: false);
+        var seen = NotificationHost.Start;
+        var personal = await host.IssueIncidentAsync(member.Id, Severity.High, Confidence.High,
+            new FindingSpec("Suspicious sign-in to a personal account", Severity.High, Confidence.High, "Change the password.", seen, seen, PersonId: fay.Id));
+        var organisational = await host.IssueIncidentAsync(member.Id, Severity.Critical, Confidence.High,
+            new FindingSpec("ProxyLogon server-side request forgery (CVE-2021-26855)", Severity.Critical, Confidence.High, "Install KB5000871.", seen, seen));
+        Assert.True(await host.WithDbAsync(db => db.Deliveries.AnyAsync(d => db.Notices.Any(n => n.Id == d.NoticeId && n.PersonId == fay.Id), Ct)));
+
+        var withdraw = await PersonClient(fay.Id, member.Id).PostAsync("/api/v1/me/withdraw", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, withdraw.StatusCode);
+
+        var left = await host.WithDbAsync(async db => (
+            Findings: await db.Findings.CountAsync(f => f.PersonId == fay.Id, Ct),
+            PersonalIncident: await db.Incidents.AnyAsync(i => i.Id == personal.Id, Ct),
+            Notices: await db.Notices.CountAsync(n => n.PersonId == fay.Id || n.IncidentId == personal.Id, Ct),
+            Deliveries: await db.Deliveries.CountAsync(d => !db.Notices.Any(n => n.Id == d.NoticeId), Ct),
+            OrganisationIncident: await db.Incidents.AnyAsync(i => i.Id == organisational.Id, Ct),
+            OrganisationNotices: await db.Notices.CountAsync(n => n.IncidentId == organisational.Id, Ct)));
+        Assert.Equal((0, false, 0, 0, true, 1), left);
+    }
+
     private HttpClient PersonClient(Guid personId, Guid organisationId)
     {
         var (token, _) = host.Host.Services.GetRequiredService<PersonTokens>().Issue(personId, organisationId);

@@ -19,6 +19,7 @@ public static class IngestionModule
 
         WorkerTenant.Register(services);
         services.AddSingleton<UploadFiles>();
+        services.AddScoped<Membership.Personal.IPersonErasure, Incidents.IncidentErasure>();
         services.AddSingleton<UploadSignal>();
         services.AddScoped<FindingIntake>();
         services.AddScoped<IncidentGrouper>();

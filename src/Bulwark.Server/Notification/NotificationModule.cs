@@ -23,6 +23,7 @@ public static class NotificationModule
 
         // Webhook secrets are encrypted with Data Protection; its keys live beside the database.
         services.AddDataProtection().SetApplicationName("Bulwark");
+        services.AddScoped<Membership.Personal.IPersonErasure, NoticeErasure>();
         services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, ILoggerFactory>((o, storage, logs) =>
             o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(storage.Value.DataDirectory, "keys")), logs));
 
