@@ -41,6 +41,8 @@ public static class ServerExtensions
         });
 
         services.AddSingleton<TenantDatabase>();
+        services.AddSingleton<EvidenceRetention>();
+        services.AddHostedService<EvidenceRetentionWorker>();
         services.AddScoped<ApiKeys>();
         services.AddScoped<AuditLog>();
         services.AddScoped<Eligibility>();
