@@ -90,7 +90,7 @@ public abstract class IngestionRestartTests<TServer>(TServer server) : IClassFix
 
         Assert.Equal("Failed", upload.GetProperty("status").GetString());
         Assert.Equal("not scanned: the server stopped twice while scanning it", upload.GetProperty("reason").GetString());
-        Assert.False(Directory.Exists(Path.Combine(server.DataDirectory, "uploads", id.ToString("N"))));
+        Assert.True(await GoneAsync(Path.Combine(server.DataDirectory, "uploads", id.ToString("N"))), "the upload's bytes are deleted once its outcome is committed");
     }
 }
 

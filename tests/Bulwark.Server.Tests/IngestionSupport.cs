@@ -65,6 +65,26 @@ internal static class IngestionSupport
         return id;
     }
 
+    /// <summary>
+    /// True once <paramref name="path"/> no longer exists (within 10 s): the worker deletes an upload's bytes just
+    /// after committing its outcome, so the status can read Done a moment before the folder is gone.
+    /// </summary>
+    public static async Task<bool> GoneAsync(string path)
+    {
+        var deadline = Environment.TickCount64 + 10_000;
+        while (Directory.Exists(path) || File.Exists(path))
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return true;
+    }
+
     /// <summary>Polls the upload until the worker has finished with it (Done or Failed).</summary>
     public static async Task<JsonElement> WaitForUploadAsync(HttpClient client, Guid id, CancellationToken ct)
     {

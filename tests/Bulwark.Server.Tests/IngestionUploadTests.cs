@@ -59,7 +59,7 @@ public abstract class IngestionUploadTests<TServer>(TServer server) : IClassFixt
         Assert.Equal(zip.LongLength, upload.GetProperty("size").GetInt64());
         Assert.Equal(Sha256(zip), upload.GetProperty("sha256").GetString());
         Assert.Equal(24, upload.GetProperty("findings").GetInt32());
-        Assert.False(Directory.Exists(Path.Combine(server.DataDirectory, "uploads", id.ToString("N"))));
+        Assert.True(await GoneAsync(Path.Combine(server.DataDirectory, "uploads", id.ToString("N"))), "the upload's bytes are deleted once its outcome is committed");
 
         var admin = server.As(member.AdminToken);
         var incidents = await IncidentsAsync(admin, "", ct);
