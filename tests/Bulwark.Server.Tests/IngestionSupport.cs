@@ -104,23 +104,11 @@ internal static class IngestionSupport
     }
 
     /// <summary>An admitted organisation with admin and ingest keys, created through any factory over the fixture's database.</summary>
-    public static async Task<Member> CreateMemberAsync(WebApplicationFactory<Program> factory, string name)
-    {
-        var anonymous = factory.CreateClient();
-        var applied = await anonymous.PostAsJsonAsync("/api/v1/organisations/applications", new { name, sector = "Ngo", country = "FR" }, Json);
-        applied.EnsureSuccessStatusCode();
-        var org = (await applied.Content.ReadFromJsonAsync<JsonElement>(Json)).GetProperty("id").GetGuid();
-        var op = Client(factory, BulwarkServer.BootstrapToken);
-        (await op.PostAsJsonAsync($"/api/v1/organisations/{org}/admit", new { reason = "eligible" }, Json)).EnsureSuccessStatusCode();
-        return new Member(org, await CreateKeyAsync(factory, "admin", "OrganisationAdmin", org), await CreateKeyAsync(factory, "ingest", "OrganisationIngest", org));
-    }
+    public static Task<Member> CreateMemberAsync(WebApplicationFactory<Program> factory, string name) =>
+        Members.CreateAsync(token => Client(factory, token), name, sector: "Ngo");
 
-    public static async Task<string> CreateKeyAsync(WebApplicationFactory<Program> factory, string name, string scope, Guid? organisationId)
-    {
-        var response = await Client(factory, BulwarkServer.BootstrapToken).PostAsJsonAsync("/api/v1/keys", new { name, scope, organisationId }, Json);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(Json)).GetProperty("token").GetString()!;
-    }
+    public static Task<string> CreateKeyAsync(WebApplicationFactory<Program> factory, string name, string scope, Guid? organisationId) =>
+        Members.CreateKeyAsync(token => Client(factory, token), name, scope, organisationId);
 
     /// <summary>The key id of a token, as <c>DecidedBy</c> and audit entries name it.</summary>
     public static async Task<Guid> KeyIdAsync(WebApplicationFactory<Program> factory, string name)

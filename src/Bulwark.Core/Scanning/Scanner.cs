@@ -198,10 +198,11 @@ public sealed class Scanner
         var layout = LogLayout.FromPath(path);
         if (layout is null)
         {
-            var interested = _options.FileDetectors.Where(d => d.Interest(path) != FileInterest.None).ToList();
-            if (interested.Count > 0)
+            // Each detector decides from the path once; the file's bytes are read only when one wants them.
+            var interests = _options.FileDetectors.Select(d => (Detector: d, Interest: d.Interest(path))).Where(x => x.Interest != FileInterest.None).ToList();
+            if (interests.Count > 0)
             {
-                InspectFile(run, path, stream, length, lastWrite, interested);
+                InspectFile(run, path, stream, length, lastWrite, [.. interests.Select(x => x.Detector)], interests.Any(x => x.Interest == FileInterest.Content));
                 if (onDisk)
                 {
                     run.Counters.AddBytes(length ?? 0);
@@ -341,12 +342,12 @@ public sealed class Scanner
         run.AddLog(layout.Folder, layout.Kind, state, count);
     }
 
-    private static void InspectFile(Run run, string path, Stream stream, long? length, DateTimeOffset? lastWrite, List<IFileDetector> detectors)
+    private static void InspectFile(Run run, string path, Stream stream, long? length, DateTimeOffset? lastWrite, List<IFileDetector> detectors, bool readContent)
     {
         string? sha256 = null;
         ReadOnlyMemory<byte> head = ReadOnlyMemory<byte>.Empty;
         var total = length ?? 0;
-        if (detectors.Any(d => d.Interest(path) == FileInterest.Content))
+        if (readContent)
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);

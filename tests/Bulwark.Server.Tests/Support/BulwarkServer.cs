@@ -88,24 +88,9 @@ public abstract class BulwarkServer : WebApplicationFactory<Program>, IAsyncLife
     }
 
     /// <summary>An admitted organisation with an admin key and an ingest key.</summary>
-    public async Task<Member> CreateMemberAsync(string name = "Parti Exemple", string country = "FR")
-    {
-        var anonymous = As(null);
-        var applied = await anonymous.PostAsJsonAsync("/api/v1/organisations/applications", new { name, sector = "PoliticalParty", country }, Json);
-        applied.EnsureSuccessStatusCode();
-        var org = (await applied.Content.ReadFromJsonAsync<JsonElement>(Json)).GetProperty("id").GetGuid();
-        (await Operator.PostAsJsonAsync($"/api/v1/organisations/{org}/admit", new { reason = "eligible" }, Json)).EnsureSuccessStatusCode();
-        var admin = await CreateKeyAsync("admin", "OrganisationAdmin", org);
-        var ingest = await CreateKeyAsync("ingest", "OrganisationIngest", org);
-        return new Member(org, admin, ingest);
-    }
+    public Task<Member> CreateMemberAsync(string name = "Parti Exemple", string country = "FR") => Members.CreateAsync(As, name, country: country);
 
-    public async Task<string> CreateKeyAsync(string name, string scope, Guid? organisationId)
-    {
-        var response = await Operator.PostAsJsonAsync("/api/v1/keys", new { name, scope, organisationId }, Json);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(Json)).GetProperty("token").GetString()!;
-    }
+    public Task<string> CreateKeyAsync(string name, string scope, Guid? organisationId) => Members.CreateKeyAsync(As, name, scope, organisationId);
 }
 
 public sealed record Member(Guid Id, string AdminToken, string IngestToken);

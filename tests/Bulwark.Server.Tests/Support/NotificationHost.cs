@@ -148,21 +148,9 @@ public abstract class NotificationHost(BulwarkServer server) : IAsyncLifetime
     public HttpClient Operator => As(BulwarkServer.BootstrapToken);
 
     /// <summary>An admitted organisation with an admin key and an ingest key.</summary>
-    public async Task<Member> CreateMemberAsync(string name)
-    {
-        var applied = await As(null).PostAsJsonAsync("/api/v1/organisations/applications", new { name, sector = "PoliticalParty", country = "FR" }, BulwarkServer.Json);
-        applied.EnsureSuccessStatusCode();
-        var org = (await applied.Content.ReadFromJsonAsync<JsonElement>(BulwarkServer.Json)).GetProperty("id").GetGuid();
-        (await Operator.PostAsJsonAsync($"/api/v1/organisations/{org}/admit", new { reason = "eligible" }, BulwarkServer.Json)).EnsureSuccessStatusCode();
-        return new Member(org, await CreateKeyAsync("admin", "OrganisationAdmin", org), await CreateKeyAsync("ingest", "OrganisationIngest", org));
-    }
+    public Task<Member> CreateMemberAsync(string name) => Members.CreateAsync(As, name);
 
-    public async Task<string> CreateKeyAsync(string name, string scope, Guid? organisationId)
-    {
-        var response = await Operator.PostAsJsonAsync("/api/v1/keys", new { name, scope, organisationId }, BulwarkServer.Json);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(BulwarkServer.Json)).GetProperty("token").GetString()!;
-    }
+    public Task<string> CreateKeyAsync(string name, string scope, Guid? organisationId) => Members.CreateKeyAsync(As, name, scope, organisationId);
 
     /// <summary>Adds a notice contact through the API; returns its (normalised) address.</summary>
     public async Task<string> AddContactAsync(Member member, string email, int escalationOrder = 0, string language = "en")
