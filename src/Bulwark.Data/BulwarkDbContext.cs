@@ -4,6 +4,7 @@ using Bulwark.Data.Incidents;
 using Bulwark.Data.Ingestion;
 using Bulwark.Data.Membership;
 using Bulwark.Data.Notification;
+using Bulwark.Data.Portal;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -48,6 +49,9 @@ public sealed class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options,
     public DbSet<Webhook> Webhooks => Set<Webhook>();
 
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
+
+    /// <summary>Portal sign-in accounts (ASP.NET Core Identity); instance-wide, never tenant-filtered.</summary>
+    public DbSet<PortalUser> PortalUsers => Set<PortalUser>();
 
     /// <summary>Read by the query filters; EF evaluates it per query.</summary>
     private Guid? TenantId => tenant.OrganisationId;
@@ -111,6 +115,8 @@ public sealed class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options,
             e.HasKey(a => a.Sequence);
             e.Property(a => a.Sequence).ValueGeneratedNever();
         });
+
+        PortalModel.Map(b);
     }
 
     private Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> Owned<T>(ModelBuilder b, Action<Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T>>? configure = null)

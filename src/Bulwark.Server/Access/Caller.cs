@@ -18,6 +18,10 @@ public sealed class Caller(IHttpContextAccessor accessor) : ITenantContext
 
     public ApiKeyScope? Scope => Enum.TryParse<ApiKeyScope>(User?.FindFirstValue(ApiKeyAuthentication.ScopeClaim), out var s) ? s : null;
 
+    /// <summary>The portal user signed in with the sign-in cookie, if any.</summary>
+    public Guid? UserId => User?.Identity?.AuthenticationType == Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme
+        && Guid.TryParse(User.FindFirstValue(ClaimTypes.NameIdentifier), out var u) ? u : null;
+
     /// <summary>The individual acting with a person token (<c>/api/v1/me</c>), if any.</summary>
     public Guid? PersonId => Guid.TryParse(User?.FindFirstValue(Membership.Personal.PersonAccess.PersonClaim), out var p) ? p : null;
 

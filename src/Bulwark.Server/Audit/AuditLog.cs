@@ -18,7 +18,7 @@ public sealed class AuditLog(BulwarkDbContext db, Caller caller, TimeProvider ti
 
     /// <summary>Records an action by the current caller (call it for operator and analyst access to member data).</summary>
     public Task RecordAsync(string action, string target, Guid? organisationId, CancellationToken ct) =>
-        AppendAsync(caller.KeyId ?? caller.PersonId, caller.Scope?.ToString() ?? (caller.PersonId is null ? "system" : "Person"), action, target, organisationId, ct);
+        AppendAsync(caller.KeyId ?? caller.UserId ?? caller.PersonId, caller.Scope?.ToString() ?? (caller.PersonId is null ? "system" : "Person"), action, target, organisationId, ct);
 
     /// <summary>Records a read of member data when the caller acts across members (operator, analyst).</summary>
     public Task RecordStaffReadAsync(string action, string target, Guid? organisationId, CancellationToken ct) =>

@@ -70,6 +70,7 @@ public static class ServerExtensions
             .UseOtlpExporterWhenConfigured(builder.Configuration);
 
         builder.AddBulwarkModules();
+        Portal.PortalModule.AddPortal(builder);
     }
 
     /// <summary>Creates the data directory and brings the database to the latest migration.</summary>
@@ -92,12 +93,19 @@ public static class ServerExtensions
             // Shown once, on the console only (never in the logs): the new instance's first operator key.
             Console.Error.WriteLine($"Bulwark: first operator key (shown once; store it safely): {token}");
         }
+
+        if (await scope.ServiceProvider.GetRequiredService<Portal.PortalAccounts>().EnsureFirstOperatorAsync(CancellationToken.None) is { } password)
+        {
+            // Shown once, on the console only: it must be replaced at the first sign-in.
+            Console.Error.WriteLine($"Bulwark: portal sign-in \"{Portal.PortalAccounts.FirstOperatorName}\", one-time password (shown once; replaced at first sign-in): {password}");
+        }
     }
 
     public static void MapBulwark(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        Portal.PortalModule.UsePortal(app);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -111,6 +119,7 @@ public static class ServerExtensions
         api.MapOrganisationsApi();
         api.MapAuditApi();
         app.MapBulwarkModules(api);
+        Portal.PortalModule.MapPortal(app);
     }
 
     private static IOpenTelemetryBuilder UseOtlpExporterWhenConfigured(this IOpenTelemetryBuilder builder, IConfiguration configuration) =>
