@@ -41,6 +41,7 @@ public static class ServerExtensions
         });
 
         services.AddSingleton<TenantDatabase>();
+        services.AddSingleton<BulwarkMetrics>();
         services.AddSingleton<EvidenceRetention>();
         services.AddHostedService<EvidenceRetentionWorker>();
         services.AddScoped<ApiKeys>();
@@ -66,7 +67,7 @@ public static class ServerExtensions
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddOpenTelemetry()
             .WithTracing(t => t.AddAspNetCoreInstrumentation().AddSource(Telemetry.Source.Name))
-            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddMeter(Telemetry.Meter.Name))
+            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddMeter(Telemetry.MeterName))
             .UseOtlpExporterWhenConfigured(builder.Configuration);
 
         builder.AddBulwarkModules();

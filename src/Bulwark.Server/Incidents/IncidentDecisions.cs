@@ -14,6 +14,8 @@ namespace Bulwark.Server.Incidents;
 public sealed partial class IncidentDecisions(
     BulwarkDbContext db,
     IServiceProvider services,
+    OrganisationLocks locks,
+    BulwarkMetrics metrics,
     IOptions<IncidentPolicyOptions> options,
     TimeProvider time,
     ILogger<IncidentDecisions> logger)
@@ -72,9 +74,10 @@ public sealed partial class IncidentDecisions(
             return (Outcome.NotFound, null);
         }
 
-        using var _ = await OrganisationLocks.AcquireAsync(organisationId.Value, ct);
+        using var _ = await locks.AcquireAsync(organisationId.Value, ct);
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await OrganisationLocks.LockInTransactionAsync(db, organisationId.Value, ct);
         var claimed = await db.Incidents
             .Where(i => i.Id == id && i.Status == IncidentStatus.Unconfirmed)
             .ExecuteUpdateAsync(
@@ -95,8 +98,10 @@ public sealed partial class IncidentDecisions(
             await IssueNoticesAsync(incident, ct);
         }
 
+        var adding = BulwarkMetrics.Adding(db);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        metrics.Committed(adding);
         return (Outcome.Decided, incident);
     }
 

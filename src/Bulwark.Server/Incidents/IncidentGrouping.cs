@@ -1,5 +1,8 @@
+using System.Collections.Frozen;
 using System.Net;
 using System.Net.Sockets;
+using Bulwark.Core.Detection.Exchange;
+using Bulwark.Core.Detection.Files;
 using Bulwark.Core.Findings;
 using Bulwark.Core.Posture;
 
@@ -11,6 +14,30 @@ public static class IncidentGrouping
     /// <summary>Family of incidents keyed by attacker infrastructure (a client address) across detection families.</summary>
     public const string Infrastructure = "infrastructure";
 
+    /// <summary>Family of incidents keyed by a web shell's site-relative path, however it was seen.</summary>
+    public const string WebShell = "webshell";
+
+    /// <summary>
+    /// Detections whose subject names a web-shell page, and whether that subject is the requested URL path (true)
+    /// or a file path: found on disk, or written through the OAB generator. Probes (404s) and configuration
+    /// mismatches are not here: a page that was not there, or a changed web.config, is not that shell.
+    /// </summary>
+    private static readonly FrozenDictionary<string, bool> WebShellPages = new Dictionary<string, bool>
+    {
+        [ExchangeDetections.WebShellRequestKnownName.Id] = true,
+        [ExchangeDetections.WebShellRequestUnexpectedPage.Id] = true,
+        [ExchangeDetections.OabFileWrite.Id] = false,
+        [WebShellDetector.KnownHash.Id] = false,
+        [WebShellDetector.OabVirtualDirectoryConfig.Id] = false,
+        [WebShellDetector.Content.Id] = false,
+        [WebShellDetector.KnownName.Id] = false,
+        [WebShellDetector.UnexpectedPage.Id] = false,
+        [WebShellDetector.BaselineMismatch.Id] = false,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Folders whose contents a web site serves from its root: the IIS default site and Exchange's front end.</summary>
+    private static readonly string[] WebRoots = ["inetpub/wwwroot/", "frontend/httpproxy/"];
+
     /// <summary>The incident key of a finding: (family, group key).</summary>
     public static (string Family, string GroupKey) KeyOf(string detectionId, string subject)
     {
@@ -20,7 +47,73 @@ public static class IncidentGrouping
             return (FamilyOf(detectionId), subject);
         }
 
-        return ClientAddress(subject) is { } address ? (Infrastructure, address) : (FamilyOf(detectionId), subject);
+        if (ClientAddress(subject) is { } address)
+        {
+            return (Infrastructure, address);
+        }
+
+        return WebShellPage(detectionId, subject) is { } page ? (WebShell, page) : (FamilyOf(detectionId), subject);
+    }
+
+    /// <summary>
+    /// The page a web-shell finding is about, as the site serves it (<c>/aspnet_client/system_web/discover.aspx</c>),
+    /// or null when the detection is not about a page or its subject cannot be placed in a site.
+    /// </summary>
+    public static string? WebShellPage(string detectionId, string subject) =>
+        WebShellPages.TryGetValue(detectionId, out var requested) ? (requested ? UrlPath(subject) : SitePath(subject)) : null;
+
+    /// <summary>A requested URL path in the key's form: <c>/owa/auth/x.aspx</c>; null when it is not an absolute path.</summary>
+    public static string? UrlPath(string subject) =>
+        subject.StartsWith('/') && !subject.StartsWith("//", StringComparison.Ordinal) ? Canonical(subject) : null;
+
+    /// <summary>
+    /// A file path as the web site serves it, from its web root on: <c>C:\inetpub\wwwroot\aspnet_client\x.aspx</c>
+    /// and <c>…/V15/FrontEnd/HttpProxy/owa/auth/x.aspx</c> (any drive, share, mount or archive name before the root)
+    /// become <c>/aspnet_client/x.aspx</c> and <c>/owa/auth/x.aspx</c>. Null under neither root: the back end's
+    /// <c>ClientAccess</c> folders are another site, so they stay apart.
+    /// </summary>
+    public static string? SitePath(string subject)
+    {
+        var path = subject.Replace('\\', '/');
+        var at = -1;
+        var length = 0;
+        foreach (var root in WebRoots)
+        {
+            var found = SegmentIndex(path, root);
+            if (found >= 0 && (at < 0 || found < at))
+            {
+                (at, length) = (found, root.Length);
+            }
+        }
+
+        return at < 0 ? null : Canonical(path[(at + length)..]);
+    }
+
+    /// <summary>
+    /// Lower case (IIS paths are case-insensitive), forward slashes, a leading slash, no empty segments; null for a
+    /// path with <c>.</c> or <c>..</c> segments (which page it names is not certain) or none at all.
+    /// </summary>
+    private static string? Canonical(string path)
+    {
+        var segments = path.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments.Length == 0 || segments.Any(s => s is "." or "..") ? null : "/" + string.Join('/', segments).ToLowerInvariant();
+    }
+
+    /// <summary>Where <paramref name="folders"/> starts a segment of <paramref name="path"/> (ignoring case), or -1.</summary>
+    private static int SegmentIndex(string path, string folders)
+    {
+        for (var from = 0; from < path.Length;)
+        {
+            var at = path.IndexOf(folders, from, StringComparison.OrdinalIgnoreCase);
+            if (at <= 0 || path[at - 1] == '/')
+            {
+                return at;
+            }
+
+            from = at + 1;
+        }
+
+        return -1;
     }
 
     /// <summary>The detection id without its last dot-part: <c>exchange.proxylogon.ssrf</c> → <c>exchange.proxylogon</c>.</summary>

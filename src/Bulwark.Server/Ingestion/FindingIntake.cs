@@ -11,7 +11,7 @@ namespace Bulwark.Server.Ingestion;
 /// (idempotent on the organisation and the finding's stable id), groups the new ones into incidents, applies the
 /// auto-confirm policy, then saves once, so findings, incidents, decisions and notices commit together.
 /// </summary>
-public sealed class FindingIntake(BulwarkDbContext db, IncidentGrouper grouper, IncidentDecisions decisions, AuditLog audit)
+public sealed class FindingIntake(BulwarkDbContext db, IncidentGrouper grouper, IncidentDecisions decisions, OrganisationLocks locks, AuditLog audit, BulwarkMetrics metrics)
 {
     private const int QueryChunk = 500;
     private const int Attempts = 3;
@@ -22,9 +22,11 @@ public sealed class FindingIntake(BulwarkDbContext db, IncidentGrouper grouper, 
     /// run again if the save is retried, after the change tracker was cleared.</param>
     public async Task<Result> StoreAsync(Guid organisationId, IReadOnlyList<FindingRecord> candidates, Func<CancellationToken, Task>? alsoSave, CancellationToken ct)
     {
-        using var _ = await OrganisationLocks.AcquireAsync(organisationId, ct);
+        using var _ = await locks.AcquireAsync(organisationId, ct);
         for (var attempt = 1; ; attempt++)
         {
+            // Other instances on the same PostgreSQL database wait here too, before anything is read (ADR 7).
+            await using var transaction = await OrganisationLocks.BeginLockedAsync(db, organisationId, ct);
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var chunk in candidates.Select(c => c.FindingId).Distinct(StringComparer.Ordinal).Chunk(QueryChunk))
             {
@@ -52,15 +54,26 @@ public sealed class FindingIntake(BulwarkDbContext db, IncidentGrouper grouper, 
                 await alsoSave(ct);
             }
 
+            var adding = BulwarkMetrics.Adding(db);
             try
             {
                 await db.SaveChangesAsync(ct);
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(ct);
+                }
             }
             catch (DbUpdateException) when (attempt < Attempts)
             {
                 // Another instance stored some of these findings first (unique organisation + finding id): start over.
                 db.ChangeTracker.Clear();
                 continue;
+            }
+
+            metrics.Committed(adding);
+            foreach (var origin in fresh.GroupBy(f => f.Origin))
+            {
+                metrics.FindingsIngested(origin.Key, origin.Count());
             }
 
             foreach (var incident in confirmed)

@@ -21,6 +21,7 @@ public static class IngestionModule
         services.AddSingleton<UploadFiles>();
         services.AddScoped<Membership.Personal.IPersonErasure, Incidents.IncidentErasure>();
         services.AddSingleton<UploadSignal>();
+        services.AddSingleton<OrganisationLocks>();
         services.AddScoped<FindingIntake>();
         services.AddScoped<IncidentGrouper>();
         services.AddScoped<IncidentDecisions>();

@@ -21,6 +21,7 @@ public sealed partial class UploadScanWorker(
     UploadFiles files,
     UploadSignal signal,
     IOptions<IngestionOptions> options,
+    BulwarkMetrics metrics,
     TimeProvider time,
     ILogger<UploadScanWorker> logger) : BackgroundService
 {
@@ -101,6 +102,7 @@ public sealed partial class UploadScanWorker(
         var requeued = await db.Uploads
             .Where(u => u.Status == UploadStatus.Scanning)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UploadStatus.Queued).SetProperty(u => u.StartedAt, (DateTimeOffset?)null).SetProperty(u => u.Reason, Interrupted), ct);
+        metrics.UploadsFailedUnscanned(given);
         if (requeued + given > 0)
         {
             LogRequeued(logger, requeued, given);
@@ -140,11 +142,12 @@ public sealed partial class UploadScanWorker(
             return true;
         }
 
+        var started = time.GetTimestamp();
         var upload = await db.Uploads.AsNoTracking().FirstAsync(u => u.Id == id, ct);
         var path = files.PathOf(id, upload.FileName);
         if (!File.Exists(path))
         {
-            await FailAsync(db, id, "the uploaded file is missing from the data directory (removed before it was scanned)", ct);
+            await FailAsync(db, id, "the uploaded file is missing from the data directory (removed before it was scanned)", started, ct);
             return true;
         }
 
@@ -156,7 +159,7 @@ public sealed partial class UploadScanWorker(
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            await FailAsync(db, id, $"{upload.FileName} could not be read: {ex.Message}", ct);
+            await FailAsync(db, id, $"{upload.FileName} could not be read: {ex.Message}", started, ct);
             files.Delete(id);
             return true;
         }
@@ -170,7 +173,7 @@ public sealed partial class UploadScanWorker(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogScanCrashed(logger, ex, id);
-            await FailAsync(db, id, "the scanner failed on this upload (an error in Bulwark, logged on the server); it was not scanned", ct);
+            await FailAsync(db, id, "the scanner failed on this upload (an error in Bulwark, logged on the server); it was not scanned", started, ct);
             files.Delete(id);
             return true;
         }
@@ -178,7 +181,7 @@ public sealed partial class UploadScanWorker(
         if (result.Statistics.LogFiles == 0 && result.Findings.Count == 0)
         {
             var reason = result.Errors.Count > 0 ? $"{upload.FileName} could not be read: {Summarise(result.Errors)}" : NotRecognised(upload.FileName);
-            await FailAsync(db, id, reason, ct);
+            await FailAsync(db, id, reason, started, ct);
         }
         else
         {
@@ -198,6 +201,7 @@ public sealed partial class UploadScanWorker(
                     row.CompletedAt = time.GetUtcNow();
                 },
                 ct);
+            metrics.UploadScanned(done: true, time.GetElapsedTime(started));
             LogScanned(logger, id, records.Count, result.Errors.Count);
         }
 
@@ -206,7 +210,7 @@ public sealed partial class UploadScanWorker(
         return true;
     }
 
-    private async Task FailAsync(BulwarkDbContext db, Guid id, string reason, CancellationToken ct)
+    private async Task FailAsync(BulwarkDbContext db, Guid id, string reason, long started, CancellationToken ct)
     {
         var row = await db.Uploads.FirstAsync(u => u.Id == id, ct);
         row.Status = UploadStatus.Failed;
@@ -214,6 +218,7 @@ public sealed partial class UploadScanWorker(
         row.Findings = 0;
         row.CompletedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        metrics.UploadScanned(done: false, time.GetElapsedTime(started));
         LogFailed(logger, id, row.Reason);
     }
 

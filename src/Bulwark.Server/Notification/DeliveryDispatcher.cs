@@ -27,6 +27,7 @@ public sealed partial class DeliveryDispatcher(
     IOptions<SmtpOptions> smtp,
     TimeProvider time,
     IJitterSource jitter,
+    BulwarkMetrics metrics,
     ILogger<DeliveryDispatcher> logger)
 {
     private static readonly TimeSpan RateWindow = TimeSpan.FromHours(1);
@@ -196,6 +197,7 @@ public sealed partial class DeliveryDispatcher(
                         .SetProperty(d => d.LastError, (string?)null)
                         .SetProperty(d => d.LeasedUntil, (DateTimeOffset?)null),
                     CancellationToken.None);
+                Count(written, delivery.Channel, "sent");
                 LogSent(logger, delivery.Id, delivery.Channel, delivery.NoticeId, delivery.Attempts + 1);
                 break;
 
@@ -211,6 +213,7 @@ public sealed partial class DeliveryDispatcher(
                             .SetProperty(d => d.LastError, outcome.Reason)
                             .SetProperty(d => d.LeasedUntil, (DateTimeOffset?)null),
                         CancellationToken.None);
+                    Count(written, delivery.Channel, dead ? "dead" : "retry");
                     if (dead)
                     {
                         LogDeadLettered(logger, delivery.Id, delivery.Channel, delivery.NoticeId, attempts, outcome.Reason!);
@@ -246,6 +249,15 @@ public sealed partial class DeliveryDispatcher(
         {
             // The lease ran out during the send and another worker took the row: it records the outcome.
             LogLeaseLost(logger, delivery.Id);
+        }
+    }
+
+    /// <summary>Counts an attempt's outcome once this worker has recorded it (not when the lease was lost).</summary>
+    private void Count(int written, DeliveryChannel channel, string outcome)
+    {
+        if (written > 0)
+        {
+            metrics.Delivery(channel, outcome);
         }
     }
 
