@@ -54,24 +54,40 @@ public sealed class NotificationUnitTests
     }
 
     [Theory]
-    [InlineData(null)]
-    [InlineData("")]
-    [InlineData("en")]
-    [InlineData("EN-gb")]
-    [InlineData("fr-BE")]
-    [InlineData("es-419")]
-    public void Languages_without_a_template_fall_back_to_English(string? language)
+    [InlineData(null, "en")]
+    [InlineData("", "en")]
+    [InlineData("en", "en")]
+    [InlineData("EN-gb", "en")]
+    [InlineData("de", "en")]
+    [InlineData("pt-BR", "en")]
+    [InlineData("fr", "fr")]
+    [InlineData("fr-BE", "fr")]
+    [InlineData("es-419", "es")]
+    [InlineData("ES", "es")]
+    public void A_language_gets_its_template_by_primary_subtag_and_others_get_English(string? language, string expected)
     {
-        Assert.Same(EmailTexts.English, EmailTexts.For(language));
+        Assert.Equal(expected, EmailTexts.For(language).Language);
     }
 
-    [Fact]
-    public void English_texts_carry_no_link_and_ask_for_nothing()
+    [Theory]
+    [InlineData("en")]
+    [InlineData("fr")]
+    [InlineData("es")]
+    public void Every_template_is_complete_carries_no_link_and_keeps_the_placeholders(string language)
     {
-        var all = string.Join(' ', EmailTexts.English.Subject, EmailTexts.English.Announcement, EmailTexts.English.HowToRead, EmailTexts.English.NeverAsks, EmailTexts.English.Escalated, EmailTexts.English.PersonalTitle);
+        var texts = EmailTexts.ByLanguage[language];
+        var all = string.Join(' ', texts.Subject, texts.Heading, texts.Announcement, texts.NoticeIdLabel, texts.TitleLabel, texts.SeverityLabel, texts.HowToRead, texts.NeverAsks, texts.Escalated, texts.PersonalTitle);
         Assert.DoesNotContain("http", all, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("www", all, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(Enum.GetValues<Bulwark.Core.Findings.Severity>().Length, EmailTexts.English.Severities.Count);
+        Assert.Contains("{id}", texts.Subject, StringComparison.Ordinal);
+        Assert.Contains("{severity}", texts.Subject, StringComparison.Ordinal);
+        Assert.Contains("{title}", texts.Subject, StringComparison.Ordinal);
+        Assert.Equal(Enum.GetValues<Bulwark.Core.Findings.Severity>().Length, texts.Severities.Count);
+        Assert.All(texts.Severities.Values, w => Assert.False(string.IsNullOrWhiteSpace(w)));
+        if (language != "en")
+        {
+            Assert.NotEqual(EmailTexts.English.HowToRead, texts.HowToRead);
+        }
     }
 
     [Fact]

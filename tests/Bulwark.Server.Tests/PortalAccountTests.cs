@@ -212,6 +212,42 @@ public abstract class PortalAccountTests<TServer>(TServer server) : IClassFixtur
         Assert.Equal("/account/sign-in", page.Headers.Location!.AbsolutePath);
     }
 
+    [Theory]
+    [InlineData("fr", "Se connecter", "Bulwark n'envoie jamais de liens. Lisez vos avis uniquement ici, après vous être connecté.")]
+    [InlineData("es", "Iniciar sesión", "Bulwark nunca envía enlaces. Lea sus avisos solo aquí, después de iniciar sesión.")]
+    [InlineData("de", "Sign in", "Bulwark never sends links. Read notices only here, after signing in.")]
+    public async Task The_portal_speaks_the_browser_language_until_the_user_chooses(string language, string heading, string footer)
+    {
+        var browser = new PortalBrowser(server);
+        browser.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+
+        var page = await browser.GetAsync("/account/sign-in");
+
+        Assert.Equal(heading, page.Document.QuerySelector("h1")!.TextContent);
+        Assert.Equal(footer, page.Document.QuerySelector("footer p")!.TextContent);
+        Assert.Equal(language == "de" ? "en" : language, page.Document.DocumentElement.GetAttribute("lang"));
+    }
+
+    [Fact]
+    public async Task A_person_who_chooses_Spanish_gets_the_portal_and_their_notices_in_Spanish()
+    {
+        var (_, user) = await PersonAsync($"lang-{Guid.NewGuid():N}@example.org");
+        var browser = new PortalBrowser(server);
+        await browser.SignInAsync(user.UserName!);
+
+        var saved = await browser.SubmitAsync("/security", Form(("Language", "es")), "form[action*='Language']");
+        var page = await browser.GetAsync(saved.Target!);
+
+        Assert.Equal("Seguridad", page.Document.QuerySelector("h1")!.TextContent);
+        Assert.Equal("Idioma guardado.", page.Document.QuerySelector(".status")!.TextContent);
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Bulwark.Server.Storage.TenantDatabase>().OpenInstanceWide();
+        await using (db)
+        {
+            Assert.Equal("es", db.People.Single(p => p.Id == user.PersonId).Language);
+        }
+    }
+
     [Fact]
     public async Task Sign_in_attempts_are_rate_limited_per_address()
     {

@@ -44,10 +44,54 @@ public sealed record EmailTexts(
             [Severity.Critical] = "critical",
         });
 
+    public static readonly EmailTexts French = new(
+        Language: "fr",
+        Subject: "Avis Bulwark {id} ({severity}) : {title}",
+        Heading: "Nouvel avis de sécurité Bulwark",
+        Announcement: "Bulwark a un nouvel avis de sécurité pour vous.",
+        NoticeIdLabel: "Numéro de l'avis",
+        TitleLabel: "Titre",
+        SeverityLabel: "Gravité",
+        HowToRead: "Connectez-vous à votre portail Bulwark pour le lire, et retrouvez-le grâce à son numéro. Ouvrez le portail vous-même, depuis vos favoris ou en tapant son adresse : ce message ne contient ni lien ni pièce jointe, volontairement.",
+        NeverAsks: "Bulwark ne vous demande jamais par courriel un mot de passe ou un code, et ne vous demande jamais d'ouvrir un fichier ou d'installer quoi que ce soit. Un message qui le fait ne vient pas de Bulwark.",
+        Escalated: "Vous recevez ce message parce que l'avis est critique et que les contacts précédents ne l'ont pas pris en compte à temps.",
+        PersonalTitle: "Un avis de sécurité pour vous",
+        Severities: new Dictionary<Severity, string>
+        {
+            [Severity.Info] = "information",
+            [Severity.Low] = "faible",
+            [Severity.Medium] = "moyenne",
+            [Severity.High] = "élevée",
+            [Severity.Critical] = "critique",
+        });
+
+    public static readonly EmailTexts Spanish = new(
+        Language: "es",
+        Subject: "Aviso de Bulwark {id} ({severity}): {title}",
+        Heading: "Nuevo aviso de seguridad de Bulwark",
+        Announcement: "Bulwark tiene un nuevo aviso de seguridad para usted.",
+        NoticeIdLabel: "Número del aviso",
+        TitleLabel: "Título",
+        SeverityLabel: "Gravedad",
+        HowToRead: "Inicie sesión en su portal de Bulwark para leerlo y búsquelo por su número. Abra el portal usted mismo, desde sus marcadores o escribiendo su dirección: este mensaje no tiene enlaces ni adjuntos, a propósito.",
+        NeverAsks: "Bulwark nunca le pide por correo una contraseña o un código, y nunca le pide que abra un archivo o instale nada. Un mensaje que lo haga no viene de Bulwark.",
+        Escalated: "Recibe este mensaje porque el aviso es crítico y los contactos anteriores no lo confirmaron a tiempo.",
+        PersonalTitle: "Un aviso de seguridad para usted",
+        Severities: new Dictionary<Severity, string>
+        {
+            [Severity.Info] = "información",
+            [Severity.Low] = "baja",
+            [Severity.Medium] = "media",
+            [Severity.High] = "alta",
+            [Severity.Critical] = "crítica",
+        });
+
     /// <summary>Languages with a template (BCP 47 primary subtag).</summary>
     public static readonly IReadOnlyDictionary<string, EmailTexts> ByLanguage = new Dictionary<string, EmailTexts>(StringComparer.OrdinalIgnoreCase)
     {
         ["en"] = English,
+        ["fr"] = French,
+        ["es"] = Spanish,
     };
 
     /// <summary>The texts for a BCP 47 tag such as <c>fr</c> or <c>fr-BE</c>, or English.</summary>

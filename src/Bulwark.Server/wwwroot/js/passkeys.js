@@ -45,7 +45,9 @@
                 var note = form.querySelector(".passkey-error") || document.createElement("p");
                 note.className = "passkey-error errors";
                 note.setAttribute("role", "alert");
-                note.textContent = e && e.name === "NotAllowedError" ? "The passkey request was cancelled." : "The passkey did not work: " + (e && e.message ? e.message : e);
+                note.textContent = e && e.name === "NotAllowedError"
+                    ? button.dataset.cancelled
+                    : button.dataset.failed + " " + (e && e.message ? e.message : e);
                 form.appendChild(note);
             }
         });

@@ -206,6 +206,7 @@ public sealed class IndexModel(
 
         PortalModule.SetLanguageCookie(Response, Language);
         await signIn.RefreshSignInAsync(user);
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(Language);
         TempData["Status"] = t["Language saved."].Value;
         return RedirectToPage();
     }
