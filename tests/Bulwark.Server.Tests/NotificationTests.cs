@@ -267,7 +267,7 @@ public abstract class NotificationTests<THost>(THost host) : IClassFixture<THost
     }
 
     [Fact]
-    public async Task Escalation_email_tells_the_next_contact_why_and_falls_back_to_English()
+    public async Task Escalation_email_tells_the_next_contact_why_in_their_language()
     {
         host.EnsureAvailable();
         var member = await host.CreateMemberAsync("Escalation org");
@@ -280,7 +280,7 @@ public abstract class NotificationTests<THost>(THost host) : IClassFixture<THost
 
         await host.DeliverAsync();
         Assert.Equal(2, (await host.Smtp.MessagesToAsync(first, Ct)).Count);
-        Assert.Equal("en", (await host.Smtp.MessagesToAsync(first, Ct))[0].Message.Body?.Headers[HeaderId.ContentLanguage]);
+        Assert.Equal("fr", (await host.Smtp.MessagesToAsync(first, Ct))[0].Message.Body?.Headers[HeaderId.ContentLanguage]);
 
         host.Clock.Advance(NotificationHost.EscalationDelay - TimeSpan.FromMinutes(1));
         await host.DeliverAsync();
@@ -290,8 +290,9 @@ public abstract class NotificationTests<THost>(THost host) : IClassFixture<THost
         await host.DeliverAsync();
         var escalated = Assert.Single(await host.Smtp.MessagesToAsync(second, Ct));
         Assert.Contains(notice.Id.ToString(), escalated.Message.Subject, StringComparison.Ordinal);
-        Assert.Contains(EmailTexts.English.Escalated, escalated.Message.TextBody, StringComparison.Ordinal);
-        Assert.DoesNotContain(EmailTexts.English.Escalated, (await host.Smtp.MessagesToAsync(first, Ct))[0].Message.TextBody, StringComparison.Ordinal);
+        Assert.Equal("es", escalated.Message.Body?.Headers[HeaderId.ContentLanguage]);
+        Assert.Contains(EmailTexts.Spanish.Escalated, escalated.Message.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain(EmailTexts.French.Escalated, (await host.Smtp.MessagesToAsync(first, Ct))[0].Message.TextBody, StringComparison.Ordinal);
         Assert.Equal(1, await host.WithDbAsync(db => db.Notices.Where(n => n.Id == notice.Id).Select(n => n.EscalationLevel).SingleAsync(Ct)));
 
         var ack = await host.As(member.AdminToken).PostAsync($"/api/v1/notices/{notice.Id}/acknowledge", null, Ct);
