@@ -176,7 +176,7 @@ public abstract class PortalAccountTests<TServer>(TServer server) : IClassFixtur
         Assert.Equal(SecurityHeaders.ContentSecurityPolicy, page.Response.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Equal("DENY", page.Response.Headers.GetValues("X-Frame-Options").Single());
         Assert.Equal("nosniff", page.Response.Headers.GetValues("X-Content-Type-Options").Single());
-        Assert.Equal("no-referrer", page.Response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Equal("same-origin", page.Response.Headers.GetValues("Referrer-Policy").Single());
         Assert.True(page.Response.Headers.CacheControl!.NoStore);
         Assert.All(page.Document.QuerySelectorAll("script"), s => Assert.False(string.IsNullOrEmpty(s.GetAttribute("src"))));
         Assert.Empty(page.Document.QuerySelectorAll("[style]"));

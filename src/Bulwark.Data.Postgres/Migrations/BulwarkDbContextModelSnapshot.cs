@@ -146,6 +146,18 @@ namespace Bulwark.Data.Postgres.Migrations
                     b.Property<DateTimeOffset?>("LastSeen")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("MergedIntoId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("NoticeRemediation")
+                        .HasColumnType("text");
+
+                    b.Property<string>("NoticeSummary")
+                        .HasColumnType("text");
+
+                    b.Property<string>("NoticeTitle")
+                        .HasColumnType("text");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
 

@@ -140,6 +140,18 @@ namespace Bulwark.Data.Sqlite.Migrations
                     b.Property<long?>("LastSeen")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("MergedIntoId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NoticeRemediation")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NoticeSummary")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NoticeTitle")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("TEXT");
 

@@ -8,6 +8,9 @@ public enum IncidentStatus
     Unconfirmed,
     Confirmed,
     Dismissed,
+
+    /// <summary>An analyst merged it into another incident of the same organisation (<see cref="Incident.MergedIntoId"/>); its findings moved there.</summary>
+    Merged,
 }
 
 /// <summary>
@@ -42,7 +45,7 @@ public sealed class Incident : IOrganisationOwned
 
     public DateTimeOffset UpdatedAt { get; set; }
 
-    /// <summary>Who decided: an API key id, or null for the auto-confirm policy.</summary>
+    /// <summary>Who decided: an API key id or a portal user id, or null for the auto-confirm policy.</summary>
     public Guid? DecidedBy { get; set; }
 
     public DateTimeOffset? DecidedAt { get; set; }
@@ -51,4 +54,16 @@ public sealed class Incident : IOrganisationOwned
 
     /// <summary>Set when an individual's personal-account incident is involved: only they (and the org, with consent) see it.</summary>
     public Guid? PersonId { get; set; }
+
+    /// <summary>For a <see cref="IncidentStatus.Merged"/> incident: the incident that holds its findings now.</summary>
+    public Guid? MergedIntoId { get; set; }
+
+    /// <summary>The analyst's title for the organisation's notice, replacing the generated one; null keeps it.</summary>
+    public string? NoticeTitle { get; set; }
+
+    /// <summary>The analyst's "what we saw" for the organisation's notice; null keeps the generated text.</summary>
+    public string? NoticeSummary { get; set; }
+
+    /// <summary>The analyst's "what to do" for the organisation's notice; null keeps the generated steps.</summary>
+    public string? NoticeRemediation { get; set; }
 }

@@ -9,7 +9,8 @@ namespace Bulwark.Server.Incidents;
 /// <summary>
 /// Puts newly stored findings of one organisation into incidents (ADR 7): an open incident with the same key
 /// whose span, widened by the grouping window, the finding overlaps; otherwise a new one. Works on the caller's
-/// DbContext and does not save: the caller commits findings and incidents together.
+/// DbContext and does not save: the caller commits findings and incidents together. A finding that matches an
+/// incident an analyst merged into another joins that other incident (ADR 12).
 /// </summary>
 public sealed class IncidentGrouper(BulwarkDbContext db, IOptions<IncidentPolicyOptions> options, TimeProvider time)
 {
@@ -53,8 +54,14 @@ public sealed class IncidentGrouper(BulwarkDbContext db, IOptions<IncidentPolicy
             var candidates = ListOf(open, key);
             var incident = candidates
                 .Where(i => Overlaps(i, start, end, window))
-                .OrderByDescending(i => i.LastSeen ?? i.CreatedAt)
+                .OrderBy(i => i.Status == IncidentStatus.Merged)
+                .ThenByDescending(i => i.LastSeen ?? i.CreatedAt)
                 .FirstOrDefault();
+            if (incident is { Status: IncidentStatus.Merged })
+            {
+                incident = await MergedTargetAsync(organisationId, incident, ct);
+            }
+
             if (incident is null)
             {
                 incident = new Incident
@@ -106,6 +113,21 @@ public sealed class IncidentGrouper(BulwarkDbContext db, IOptions<IncidentPolicy
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// Where a finding that matches a merged incident goes (ADR 12): the incident it was merged into, following a chain
+    /// of merges; null (a new incident) when that one was dismissed since, as a dismissed incident stays closed.
+    /// </summary>
+    private async Task<Incident?> MergedTargetAsync(Guid organisationId, Incident merged, CancellationToken ct)
+    {
+        var incident = merged;
+        for (var hop = 0; hop < 32 && incident is { Status: IncidentStatus.Merged, MergedIntoId: { } next }; hop++)
+        {
+            incident = await db.Incidents.FindAsync([next], ct);
+        }
+
+        return incident is { Status: IncidentStatus.Unconfirmed or IncidentStatus.Confirmed } && incident.OrganisationId == organisationId ? incident : null;
     }
 
     private static List<Incident> ListOf(Dictionary<(string, string), List<Incident>> open, (string, string) key)

@@ -13,7 +13,7 @@ namespace Bulwark.Server.Incidents;
 /// <summary>Incidents: an org admin reads its own, staff read all (audited) and decide.</summary>
 public static class IncidentsApi
 {
-    public const int MaxReasonLength = 2000;
+    public const int MaxReasonLength = DecisionInput.MaxReasonLength;
 
     public static RouteGroupBuilder MapIncidentsApi(this RouteGroupBuilder api)
     {
@@ -23,9 +23,11 @@ public static class IncidentsApi
         incidents.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.OrganisationRead)
             .WithSummary("One incident with its findings and their evidence.");
         incidents.MapPost("/{id:guid}/confirm", ConfirmAsync).RequireAuthorization(Policies.Staff)
-            .WithSummary("Confirm an unconfirmed incident (reason optional); its notices are issued in the same transaction. 409 when already decided.");
+            .WithSummary("Confirm an unconfirmed incident (reason optional; noticeTitle, noticeSummary and noticeRemediation optionally replace the generated text of the organisation's notice); its notices are issued in the same transaction. 409 when already decided.");
         incidents.MapPost("/{id:guid}/dismiss", DismissAsync).RequireAuthorization(Policies.Staff)
             .WithSummary("Dismiss an unconfirmed incident; a reason is required. 409 when already decided.");
+        incidents.MapPost("/{id:guid}/merge", MergeAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("Merge another unconfirmed incident of the same organisation (and the same person, if any) into this unconfirmed one: its findings move here and it becomes Merged. 400 for the same incident, another organisation's or a missing one; 409 when either is already decided.");
         return api;
     }
 
@@ -45,7 +47,8 @@ public static class IncidentsApi
         DateTimeOffset UpdatedAt,
         Guid? DecidedBy,
         DateTimeOffset? DecidedAt,
-        string? DecisionReason);
+        string? DecisionReason,
+        Guid? MergedIntoId);
 
     public sealed record IncidentPage(IReadOnlyList<IncidentView> Items, int Total, int Page, int PageSize);
 
@@ -71,7 +74,12 @@ public static class IncidentsApi
 
     public sealed record IncidentDetail(IncidentView Incident, IReadOnlyList<FindingView> Findings);
 
-    public sealed record DecisionRequest(string? Reason);
+    /// <summary>A decision; the notice fields count only for a confirmation (blank keeps the generated text).</summary>
+    public sealed record DecisionRequest(string? Reason, string? NoticeTitle = null, string? NoticeSummary = null, string? NoticeRemediation = null);
+
+    public sealed record MergeRequest(Guid? From);
+
+    public sealed record MergeResult(IncidentView Incident, int MovedFindings);
 
     private static async Task<Ok<IncidentPage>> ListAsync(
         BulwarkDbContext db, Caller caller, AuditLog audit, IncidentStatus? status, Severity? severity, Guid? organisationId, int? page, int? pageSize, CancellationToken ct)
@@ -121,25 +129,48 @@ public static class IncidentsApi
 
     private static Task<Results<Ok<IncidentView>, NotFound, ValidationProblem, ProblemHttpResult>> ConfirmAsync(
         Guid id, DecisionRequest? request, IncidentDecisions decisions, BulwarkDbContext db, Caller caller, AuditLog audit, CancellationToken ct) =>
-        DecideAsync(id, IncidentStatus.Confirmed, request?.Reason, required: false, decisions, db, caller, audit, ct);
+        DecideAsync(id, IncidentStatus.Confirmed, request, required: false, decisions, db, caller, audit, ct);
 
     private static Task<Results<Ok<IncidentView>, NotFound, ValidationProblem, ProblemHttpResult>> DismissAsync(
         Guid id, DecisionRequest? request, IncidentDecisions decisions, BulwarkDbContext db, Caller caller, AuditLog audit, CancellationToken ct) =>
-        DecideAsync(id, IncidentStatus.Dismissed, request?.Reason, required: true, decisions, db, caller, audit, ct);
+        DecideAsync(id, IncidentStatus.Dismissed, request, required: true, decisions, db, caller, audit, ct);
 
     private static async Task<Results<Ok<IncidentView>, NotFound, ValidationProblem, ProblemHttpResult>> DecideAsync(
-        Guid id, IncidentStatus decision, string? reason, bool required, IncidentDecisions decisions, BulwarkDbContext db, Caller caller, AuditLog audit, CancellationToken ct)
+        Guid id, IncidentStatus decision, DecisionRequest? request, bool required, IncidentDecisions decisions, BulwarkDbContext db, Caller caller, AuditLog audit, CancellationToken ct)
     {
-        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
-        if ((required && reason is null) || reason?.Length > MaxReasonLength || reason?.Contains('\0', StringComparison.Ordinal) == true)
+        var reason = DecisionInput.Clean(request?.Reason);
+        var errors = new Dictionary<string, string[]>();
+        if ((required && reason is null) || !DecisionInput.IsAcceptable(reason, MaxReasonLength))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["reason"] = [required ? $"a reason of 1 to {MaxReasonLength} characters is required to dismiss" : $"at most {MaxReasonLength} characters"],
-            });
+            errors["reason"] = [required ? $"a reason of 1 to {MaxReasonLength} characters is required to dismiss" : $"at most {MaxReasonLength} characters"];
         }
 
-        var (outcome, incident) = await decisions.DecideAsync(id, decision, reason, caller.KeyId, ct);
+        var notice = new IncidentDecisions.NoticeEdits(
+            DecisionInput.Clean(request?.NoticeTitle), DecisionInput.Clean(request?.NoticeSummary), DecisionInput.Clean(request?.NoticeRemediation));
+        if (decision == IncidentStatus.Confirmed)
+        {
+            if (!DecisionInput.IsAcceptable(notice.Title, DecisionInput.MaxNoticeTitleLength, multiline: false))
+            {
+                errors["noticeTitle"] = [$"one line of at most {DecisionInput.MaxNoticeTitleLength} characters"];
+            }
+
+            if (!DecisionInput.IsAcceptable(notice.Summary, DecisionInput.MaxNoticeTextLength))
+            {
+                errors["noticeSummary"] = [$"at most {DecisionInput.MaxNoticeTextLength} characters"];
+            }
+
+            if (!DecisionInput.IsAcceptable(notice.Remediation, DecisionInput.MaxNoticeTextLength))
+            {
+                errors["noticeRemediation"] = [$"at most {DecisionInput.MaxNoticeTextLength} characters"];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var (outcome, incident) = await decisions.DecideAsync(id, decision, reason, notice, caller.KeyId ?? caller.UserId, ct);
         switch (outcome)
         {
             case IncidentDecisions.Outcome.NotFound:
@@ -155,6 +186,44 @@ public static class IncidentsApi
         return TypedResults.Ok(await Project(db, db.Incidents.Where(i => i.Id == id)).FirstAsync(ct));
     }
 
+    private static async Task<Results<Ok<MergeResult>, NotFound, ValidationProblem, ProblemHttpResult>> MergeAsync(
+        Guid id, MergeRequest? request, IncidentDecisions decisions, BulwarkDbContext db, Caller caller, AuditLog audit, CancellationToken ct)
+    {
+        if (request?.From is not { } from)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["the id of the incident to merge into this one is required"] });
+        }
+
+        var (outcome, into, moved) = await decisions.MergeAsync(id, from, caller.KeyId ?? caller.UserId, ct);
+        switch (outcome)
+        {
+            case IncidentDecisions.MergeOutcome.NotFound:
+                return TypedResults.NotFound();
+            case IncidentDecisions.MergeOutcome.AlreadyDecided:
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status409Conflict,
+                    title: "An incident is already decided",
+                    detail: "only an unconfirmed incident can be merged, or merged into");
+            case IncidentDecisions.MergeOutcome.Merged:
+                break;
+            default:
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["from"] = [outcome switch
+                    {
+                        IncidentDecisions.MergeOutcome.SameIncident => "an incident cannot be merged into itself",
+                        IncidentDecisions.MergeOutcome.OtherOrganisation => "only incidents of the same organisation can be merged",
+                        IncidentDecisions.MergeOutcome.OtherPerson => "a personal-account incident merges only with one about the same person",
+                        _ => "no incident with this id",
+                    }],
+                });
+        }
+
+        await audit.RecordAsync("incident.merge", DecisionInput.MergeTarget(from, id), into!.OrganisationId, ct);
+        var view = await Project(db, db.Incidents.AsNoTracking().Where(i => i.Id == id)).FirstAsync(ct);
+        return TypedResults.Ok(new MergeResult(view, moved));
+    }
+
     /// <summary>
     /// The tenant filter limits organisation keys to their organisation. Incidents about a person's opted-in personal
     /// account are the person's: an organisation sees them only with consent, which the membership module decides.
@@ -166,5 +235,5 @@ public static class IncidentsApi
         query.Select(i => new IncidentView(
             i.Id, i.OrganisationId, i.Family, i.GroupKey, i.Title, i.Severity, i.Confidence, i.Status, i.FirstSeen, i.LastSeen,
             db.Findings.Count(f => f.IncidentId == i.Id),
-            i.CreatedAt, i.UpdatedAt, i.DecidedBy, i.DecidedAt, i.DecisionReason));
+            i.CreatedAt, i.UpdatedAt, i.DecidedBy, i.DecidedAt, i.DecisionReason, i.MergedIntoId));
 }

@@ -84,30 +84,66 @@ public static class UploadsApi
             limit.MaxRequestBodySize = max;
         }
 
+        var receipt = await StoreAsync(http, http.Request.Body, organisationId, fileName, caller.KeyId, db, files, signal, max, time, loggers.CreateLogger(typeof(UploadsApi)), ct);
+        switch (receipt.Refusal)
+        {
+            case UploadRefusal.TooLarge:
+                return TooLarge(max);
+            case UploadRefusal.NotStored:
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status507InsufficientStorage,
+                    title: "The upload could not be stored",
+                    detail: "the server could not write the upload to its data directory; nothing was kept, try again later");
+        }
+
+        var id = receipt.Id;
+        return TypedResults.Accepted($"/api/v1/uploads/{id}", new UploadAccepted(id, UploadStatus.Queued));
+    }
+
+    /// <summary>Why <see cref="StoreAsync"/> kept nothing.</summary>
+    public enum UploadRefusal
+    {
+        None,
+
+        /// <summary>Past <c>Storage:MaxUploadBytes</c>.</summary>
+        TooLarge,
+
+        /// <summary>The data directory could not take it (logged; the client is told without the server's paths).</summary>
+        NotStored,
+    }
+
+    public sealed record UploadReceipt(Guid Id, UploadRefusal Refusal);
+
+    /// <summary>
+    /// Streams <paramref name="body"/> into upload storage and queues it for the scan worker: the one way in for the
+    /// API (raw body) and the portal (a multipart section), so both share the size limit, the file's fsync and the
+    /// queue. At most <paramref name="max"/> bytes; on any refusal nothing is kept.
+    /// </summary>
+    public static async Task<UploadReceipt> StoreAsync(
+        HttpContext http, Stream body, Guid organisationId, string fileName, Guid? apiKeyId, BulwarkDbContext db, UploadFiles files,
+        UploadSignal signal, long max, TimeProvider time, ILogger logger, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
         var id = Guid.CreateVersion7(now);
         long size;
         string sha256;
         try
         {
-            (size, sha256) = await files.ReceiveAsync(id, fileName, http.Request.Body, max, ct);
+            (size, sha256) = await files.ReceiveAsync(id, fileName, body, max, ct);
         }
         catch (UploadTooLargeException)
         {
-            return TooLarge(max);
+            return new UploadReceipt(id, UploadRefusal.TooLarge);
         }
         catch (BadHttpRequestException bad) when (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return TooLarge(max);
+            return new UploadReceipt(id, UploadRefusal.TooLarge);
         }
         catch (IOException ex) when (!http.RequestAborted.IsCancellationRequested && ex is not BadHttpRequestException)
         {
             // The disk, not the client: say so without the server's paths.
-            loggers.CreateLogger(typeof(UploadsApi)).LogError(ex, "Could not store upload {UploadId}", id);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status507InsufficientStorage,
-                title: "The upload could not be stored",
-                detail: "the server could not write the upload to its data directory; nothing was kept, try again later");
+            logger.LogError(ex, "Could not store upload {UploadId}", id);
+            return new UploadReceipt(id, UploadRefusal.NotStored);
         }
 
         db.Uploads.Add(new Upload
@@ -119,7 +155,7 @@ public static class UploadsApi
             Sha256 = sha256,
             Status = UploadStatus.Queued,
             ReceivedAt = now,
-            ApiKeyId = caller.KeyId,
+            ApiKeyId = apiKeyId,
         });
         try
         {
@@ -132,7 +168,7 @@ public static class UploadsApi
         }
 
         signal.Notify();
-        return TypedResults.Accepted($"/api/v1/uploads/{id}", new UploadAccepted(id, UploadStatus.Queued));
+        return new UploadReceipt(id, UploadRefusal.None);
     }
 
     private static async Task<Results<Ok<UploadView>, NotFound>> GetAsync(Guid id, BulwarkDbContext db, AuditLog audit, CancellationToken ct)

@@ -28,6 +28,8 @@ public static class MembershipModule
         services.AddScoped<MembershipMail>();
         services.AddScoped<PersonalVisibility>();
         services.AddScoped<PersonErasure>();
+        services.AddScoped<PersonalAccounts>();
+        services.AddScoped<InvitationAcceptance>();
 
         // Person tokens authenticate the /me endpoints only: API-key policies name their own scheme, so a person
         // token never passes them, and this policy accepts nothing but a person token.

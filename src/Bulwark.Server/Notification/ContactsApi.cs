@@ -37,6 +37,29 @@ public static partial class ContactsApi
             return TypedResults.NotFound();
         }
 
+        var (contact, errors) = await AddContactAsync(organisationId, request, db, audit, time, ct);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (contact is null)
+        {
+            return TypedResults.Problem(AlreadyAContact, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+        }
+
+        return TypedResults.Created($"/api/v1/organisations/{organisationId}/contacts/{contact.Id}", View(contact));
+    }
+
+    public const string AlreadyAContact = "this address is already a contact of the organisation";
+
+    /// <summary>
+    /// Checks and adds a contact (the API and the portal). Errors by field when the request is wrong; a null contact
+    /// without errors when the address is already a contact. The caller has checked it administers the organisation.
+    /// </summary>
+    public static async Task<(NoticeContact? Contact, Dictionary<string, string[]> Errors)> AddContactAsync(
+        Guid organisationId, ContactRequest request, BulwarkDbContext db, AuditLog audit, TimeProvider time, CancellationToken ct)
+    {
         var errors = new Dictionary<string, string[]>();
         var email = request.Email?.Trim() ?? "";
         if (email.Length is 0 or > 320 || !MailboxAddress.TryParse(email, out var mailbox) || !string.IsNullOrEmpty(mailbox.Name)
@@ -65,13 +88,13 @@ public static partial class ContactsApi
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return (null, errors);
         }
 
         var normalised = DeliveryKeys.NormaliseAddress(email);
         if (await db.NoticeContacts.AnyAsync(c => c.OrganisationId == organisationId && c.Email == normalised, ct))
         {
-            return TypedResults.Problem("this address is already a contact of the organisation", statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+            return (null, errors);
         }
 
         var contact = new NoticeContact
@@ -86,7 +109,40 @@ public static partial class ContactsApi
         db.NoticeContacts.Add(contact);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync("contact.create", $"contact/{contact.Id}", organisationId, ct);
-        return TypedResults.Created($"/api/v1/organisations/{organisationId}/contacts/{contact.Id}", View(contact));
+        return (contact, errors);
+    }
+
+    /// <summary>Moves a contact one escalation step earlier (-1) or later (+1), within 0 to <see cref="MaxEscalationOrder"/>; false when there is no such contact.</summary>
+    public static async Task<bool> MoveContactAsync(Guid organisationId, Guid contactId, int step, BulwarkDbContext db, AuditLog audit, CancellationToken ct)
+    {
+        var contact = await db.NoticeContacts.FirstOrDefaultAsync(c => c.OrganisationId == organisationId && c.Id == contactId, ct);
+        if (contact is null)
+        {
+            return false;
+        }
+
+        var order = Math.Clamp(contact.EscalationOrder + Math.Sign(step), 0, MaxEscalationOrder);
+        if (order != contact.EscalationOrder)
+        {
+            contact.EscalationOrder = order;
+            await db.SaveChangesAsync(ct);
+            await audit.RecordAsync("contact.reorder", $"contact/{contact.Id}", organisationId, ct);
+        }
+
+        return true;
+    }
+
+    /// <summary>Removes a contact; false when the organisation has no such contact.</summary>
+    public static async Task<bool> RemoveContactAsync(Guid organisationId, Guid contactId, BulwarkDbContext db, AuditLog audit, CancellationToken ct)
+    {
+        var deleted = await db.NoticeContacts.Where(c => c.OrganisationId == organisationId && c.Id == contactId).ExecuteDeleteAsync(ct);
+        if (deleted == 0)
+        {
+            return false;
+        }
+
+        await audit.RecordAsync("contact.delete", $"contact/{contactId}", organisationId, ct);
+        return true;
     }
 
     private static async Task<Results<Ok<List<ContactView>>, NotFound>> ListAsync(Guid organisationId, BulwarkDbContext db, Caller caller, CancellationToken ct)
@@ -109,13 +165,11 @@ public static partial class ContactsApi
             return TypedResults.NotFound();
         }
 
-        var deleted = await db.NoticeContacts.Where(c => c.OrganisationId == organisationId && c.Id == contactId).ExecuteDeleteAsync(ct);
-        if (deleted == 0)
+        if (!await RemoveContactAsync(organisationId, contactId, db, audit, ct))
         {
             return TypedResults.NotFound();
         }
 
-        await audit.RecordAsync("contact.delete", $"contact/{contactId}", organisationId, ct);
         return TypedResults.NoContent();
     }
 

@@ -27,18 +27,10 @@ public sealed class NoticeIssuer(BulwarkDbContext db, TimeProvider time) : INoti
         ArgumentNullException.ThrowIfNull(incident);
         var org = incident.OrganisationId;
         var now = time.GetUtcNow();
-        var findings = await FindingsOfAsync(incident, ct);
-
-        var personIds = findings.Where(f => f.PersonId is not null).Select(f => f.PersonId!.Value)
-            .Append(incident.PersonId ?? Guid.Empty).Where(p => p != Guid.Empty).Distinct().ToList();
-        var shared = personIds.Count == 0 ? [] : await SharedWithOrganisationAsync(org, personIds, ct);
-
-        var orgVisible = findings.Where(f => f.PersonId is null || shared.Contains(f.PersonId.Value)).ToList();
-        var personalOnly = findings.Count > 0 ? orgVisible.Count == 0 : incident.PersonId is { } p && !shared.Contains(p);
-        if (!personalOnly)
+        var plan = await PlanAsync(incident, ct);
+        if (plan.Organisation is { } content)
         {
-            var sharedAccounts = orgVisible.Where(f => f.PersonId is not null).Select(f => f.PersonId).Distinct().Count();
-            var notice = Add(incident, NoticeAudience.Organisation, null, NoticeText.ForOrganisation(incident, orgVisible, sharedAccounts), now);
+            var notice = Add(incident, NoticeAudience.Organisation, null, WithAnalystText(incident, content), now);
             var contacts = await db.NoticeContacts.IgnoreQueryFilters().AsNoTracking()
                 .Where(c => c.OrganisationId == org && c.EscalationOrder == 0).OrderBy(c => c.Email).ToListAsync(ct);
             foreach (var contact in contacts)
@@ -54,22 +46,76 @@ public sealed class NoticeIssuer(BulwarkDbContext db, TimeProvider time) : INoti
             }
         }
 
-        if (personIds.Count == 0)
+        if (plan.People.Count == 0)
         {
             return;
         }
 
+        var personIds = plan.People.Select(p => p.PersonId).ToList();
         var people = await db.People.IgnoreQueryFilters().AsNoTracking()
             .Where(x => x.OrganisationId == org && personIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, ct);
-        foreach (var personId in personIds)
+        foreach (var (personId, own) in plan.People)
         {
-            var own = findings.Where(f => f.PersonId == personId).ToList();
-            var notice = Add(incident, NoticeAudience.Person, personId, NoticeText.ForPerson(incident, own, shared.Contains(personId)), now);
+            var notice = Add(incident, NoticeAudience.Person, personId, own, now);
             if (people.TryGetValue(personId, out var person) && person.ErasedAt is null && !string.IsNullOrWhiteSpace(person.WorkEmail))
             {
                 QueueEmail(notice, person.WorkEmail, now);
             }
         }
+    }
+
+    /// <summary>
+    /// The organisation's notice as it would be generated now, before any analyst's edit (the text an analyst's
+    /// confirm form starts from); null when the incident would give the organisation no notice (personal accounts
+    /// whose owners keep them private). Stores nothing.
+    /// </summary>
+    public async Task<NoticeContent?> PreviewOrganisationAsync(Incident incident, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        return (await PlanAsync(incident, ct)).Organisation;
+    }
+
+    /// <summary>
+    /// The analyst's edits (ADR 12) replace the generated title, summary and steps of the organisation's notice only:
+    /// a person's notice speaks of their own account alone and keeps its generated text.
+    /// </summary>
+    public static NoticeContent WithAnalystText(Incident incident, NoticeContent generated)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        ArgumentNullException.ThrowIfNull(generated);
+        return generated with
+        {
+            Title = incident.NoticeTitle ?? generated.Title,
+            Summary = incident.NoticeSummary ?? generated.Summary,
+            Remediation = incident.NoticeRemediation ?? generated.Remediation,
+        };
+    }
+
+    private sealed record NoticePlan(NoticeContent? Organisation, IReadOnlyList<(Guid PersonId, NoticeContent Content)> People);
+
+    /// <summary>What each audience is told, from the findings it may see.</summary>
+    private async Task<NoticePlan> PlanAsync(Incident incident, CancellationToken ct)
+    {
+        var org = incident.OrganisationId;
+        var findings = await FindingsOfAsync(incident, ct);
+
+        var personIds = findings.Where(f => f.PersonId is not null).Select(f => f.PersonId!.Value)
+            .Append(incident.PersonId ?? Guid.Empty).Where(p => p != Guid.Empty).Distinct().ToList();
+        var shared = personIds.Count == 0 ? [] : await SharedWithOrganisationAsync(org, personIds, ct);
+
+        var orgVisible = findings.Where(f => f.PersonId is null || shared.Contains(f.PersonId.Value)).ToList();
+        var personalOnly = findings.Count > 0 ? orgVisible.Count == 0 : incident.PersonId is { } p && !shared.Contains(p);
+        NoticeContent? organisation = null;
+        if (!personalOnly)
+        {
+            var sharedAccounts = orgVisible.Where(f => f.PersonId is not null).Select(f => f.PersonId).Distinct().Count();
+            organisation = NoticeText.ForOrganisation(incident, orgVisible, sharedAccounts);
+        }
+
+        var people = personIds
+            .Select(personId => (personId, NoticeText.ForPerson(incident, findings.Where(f => f.PersonId == personId).ToList(), shared.Contains(personId))))
+            .ToList();
+        return new NoticePlan(organisation, people);
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using Bulwark.Core.Findings;
-using Bulwark.Data;
 using Bulwark.Data.Notification;
 using Bulwark.Server.Access;
 using Bulwark.Server.Audit;
@@ -14,9 +13,9 @@ namespace Bulwark.Server.Notification;
 /// </summary>
 public static class NoticesApi
 {
-    public const int MaxCommentLength = 2000;
+    public const int MaxCommentLength = NoticeActions.MaxCommentLength;
 
-    public static readonly IReadOnlyList<string> FeedbackKinds = ["false-alarm", "this-was-me", "useful", "other"];
+    public static readonly IReadOnlyList<string> FeedbackKinds = NoticeActions.FeedbackKinds;
 
     public static RouteGroupBuilder MapNoticesApi(this RouteGroupBuilder api)
     {
@@ -59,17 +58,10 @@ public static class NoticesApi
 
     public sealed record FeedbackRequest(string? Kind, string? Comment);
 
-    /// <summary>An individual sees only notices addressed to them; an org admin the organisation's; staff all.</summary>
-    private static IQueryable<Notice> Visible(BulwarkDbContext db, Caller caller) => caller.PersonId is { } person
-        ? db.Notices.Where(n => n.Audience == NoticeAudience.Person && n.PersonId == person)
-        : caller.IsInstanceWide
-            ? db.Notices
-            : db.Notices.Where(n => n.Audience == NoticeAudience.Organisation);
-
     private static async Task<Ok<List<NoticeView>>> ListAsync(
-        BulwarkDbContext db, Caller caller, AuditLog audit, Guid? organisationId, bool? unacknowledged, int? limit, CancellationToken ct)
+        NoticeActions actions, AuditLog audit, Guid? organisationId, bool? unacknowledged, int? limit, CancellationToken ct)
     {
-        var query = Visible(db, caller).AsNoTracking();
+        var query = actions.Visible().AsNoTracking();
         if (organisationId is { } org)
         {
             query = query.Where(n => n.OrganisationId == org);
@@ -85,9 +77,9 @@ public static class NoticesApi
         return TypedResults.Ok(notices.Select(View).ToList());
     }
 
-    private static async Task<Results<Ok<NoticeView>, NotFound>> GetAsync(Guid id, BulwarkDbContext db, Caller caller, AuditLog audit, CancellationToken ct)
+    private static async Task<Results<Ok<NoticeView>, NotFound>> GetAsync(Guid id, NoticeActions actions, AuditLog audit, CancellationToken ct)
     {
-        var notice = await Visible(db, caller).AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, ct);
+        var notice = await actions.Visible().AsNoTracking().FirstOrDefaultAsync(n => n.Id == id, ct);
         if (notice is null)
         {
             return TypedResults.NotFound();
@@ -97,63 +89,24 @@ public static class NoticesApi
         return TypedResults.Ok(View(notice));
     }
 
-    private static async Task<Results<Ok<NoticeView>, NotFound>> AcknowledgeAsync(
-        Guid id, BulwarkDbContext db, Caller caller, AuditLog audit, TimeProvider time, CancellationToken ct)
-    {
-        var notice = await Visible(db, caller).FirstOrDefaultAsync(n => n.Id == id, ct);
-        if (notice is null)
-        {
-            return TypedResults.NotFound();
-        }
-
-        if (notice.AcknowledgedAt is null)
-        {
-            notice.AcknowledgedAt = time.GetUtcNow();
-            notice.AcknowledgedBy = caller.KeyId ?? caller.PersonId;
-            await db.SaveChangesAsync(ct);
-            await audit.RecordAsync("notice.acknowledge", $"notice/{notice.Id}", notice.OrganisationId, ct);
-        }
-
-        return TypedResults.Ok(View(notice));
-    }
+    private static async Task<Results<Ok<NoticeView>, NotFound>> AcknowledgeAsync(Guid id, NoticeActions actions, CancellationToken ct) =>
+        await actions.AcknowledgeAsync(id, ct) is { } notice ? TypedResults.Ok(View(notice)) : TypedResults.NotFound();
 
     private static async Task<Results<Ok<NoticeView>, NotFound, ValidationProblem>> FeedbackAsync(
-        Guid id, FeedbackRequest request, BulwarkDbContext db, Caller caller, AuditLog audit, TimeProvider time, CancellationToken ct)
+        Guid id, FeedbackRequest request, NoticeActions actions, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        var kind = request.Kind?.Trim().ToLowerInvariant();
-        if (kind is null || !FeedbackKinds.Contains(kind))
-        {
-            errors["kind"] = [$"kind must be one of: {string.Join(", ", FeedbackKinds)}"];
-        }
-
-        var comment = string.IsNullOrWhiteSpace(request.Comment) ? null : request.Comment.Trim();
-        if (comment is { Length: > MaxCommentLength })
-        {
-            errors["comment"] = [$"comment must be at most {MaxCommentLength} characters (is {comment.Length})"];
-        }
-        else if (comment is not null && comment.Any(c => char.IsControl(c) && c is not '\n' and not '\r' and not '\t'))
-        {
-            errors["comment"] = ["comment must not contain control characters"];
-        }
-
-        var notice = await Visible(db, caller).FirstOrDefaultAsync(n => n.Id == id, ct);
-        if (notice is null)
+        var feedback = NoticeActions.CheckFeedback(request.Kind, request.Comment);
+        if (!await actions.Visible().AnyAsync(n => n.Id == id, ct))
         {
             return TypedResults.NotFound();
         }
 
-        if (errors.Count > 0)
+        if (feedback.Errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(feedback.Errors);
         }
 
-        notice.Feedback = kind;
-        notice.FeedbackComment = comment;
-        notice.FeedbackAt = time.GetUtcNow();
-        await db.SaveChangesAsync(ct);
-        await audit.RecordAsync("notice.feedback", $"notice/{notice.Id}", notice.OrganisationId, ct);
-        return TypedResults.Ok(View(notice));
+        return await actions.FeedbackAsync(id, feedback, ct) is { } notice ? TypedResults.Ok(View(notice)) : TypedResults.NotFound();
     }
 
     internal static NoticeView View(Notice n) => new(

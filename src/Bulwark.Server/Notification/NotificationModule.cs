@@ -53,6 +53,7 @@ public static class NotificationModule
         services.AddSingleton<DeliveryDispatcher>();
         services.AddHostedService<DeliveryWorker>();
         services.AddScoped<INoticeIssuer, NoticeIssuer>();
+        services.AddScoped<NoticeActions>();
     }
 
     public static RouteGroupBuilder MapNotifications(this RouteGroupBuilder api) =>

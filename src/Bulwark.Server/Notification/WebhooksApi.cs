@@ -43,9 +43,25 @@ public static class WebhooksApi
             return TypedResults.NotFound();
         }
 
-        if (WebhookAddress.Problem(request.Url, options.Value.AllowLoopbackWebhooks) is { } problem)
+        var (created, problem) = await AddWebhookAsync(organisationId, request.Url, db, audit, secrets, options.Value, time, ct);
+        if (created is not { } hook)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["url"] = [problem] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["url"] = [problem!] });
+        }
+
+        return TypedResults.Created($"/api/v1/organisations/{organisationId}/webhooks/{hook.Webhook.Id}", new CreatedWebhook(View(hook.Webhook), hook.Secret));
+    }
+
+    /// <summary>
+    /// Registers an endpoint after the same address checks as every delivery (the API and the portal): the webhook
+    /// and its signing secret, shown once; or why the URL cannot be one. The caller has checked it administers the organisation.
+    /// </summary>
+    public static async Task<((Webhook Webhook, string Secret)? Created, string? Problem)> AddWebhookAsync(
+        Guid organisationId, string? url, BulwarkDbContext db, AuditLog audit, WebhookSecrets secrets, NotificationOptions options, TimeProvider time, CancellationToken ct)
+    {
+        if (WebhookAddress.Problem(url, options.AllowLoopbackWebhooks) is { } problem)
+        {
+            return (null, problem);
         }
 
         var secret = WebhookSecrets.Create();
@@ -53,14 +69,33 @@ public static class WebhooksApi
         {
             Id = Guid.CreateVersion7(time.GetUtcNow()),
             OrganisationId = organisationId,
-            Url = new Uri(request.Url!.Trim()).AbsoluteUri,
+            Url = new Uri(url!.Trim()).AbsoluteUri,
             EncryptedSecret = secrets.Protect(secret),
             CreatedAt = time.GetUtcNow(),
         };
         db.Webhooks.Add(webhook);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync("webhook.create", $"webhook/{webhook.Id}", organisationId, ct);
-        return TypedResults.Created($"/api/v1/organisations/{organisationId}/webhooks/{webhook.Id}", new CreatedWebhook(View(webhook), secret));
+        return ((webhook, secret), null);
+    }
+
+    /// <summary>Disables an endpoint (no new deliveries); false when the organisation has no such webhook.</summary>
+    public static async Task<bool> DisableWebhookAsync(Guid organisationId, Guid webhookId, BulwarkDbContext db, AuditLog audit, TimeProvider time, CancellationToken ct)
+    {
+        var webhook = await db.Webhooks.FirstOrDefaultAsync(w => w.OrganisationId == organisationId && w.Id == webhookId, ct);
+        if (webhook is null)
+        {
+            return false;
+        }
+
+        if (webhook.DisabledAt is null)
+        {
+            webhook.DisabledAt = time.GetUtcNow();
+            await db.SaveChangesAsync(ct);
+            await audit.RecordAsync("webhook.disable", $"webhook/{webhook.Id}", organisationId, ct);
+        }
+
+        return true;
     }
 
     private static async Task<Results<Ok<List<WebhookView>>, NotFound>> ListAsync(Guid organisationId, BulwarkDbContext db, Caller caller, CancellationToken ct)
@@ -82,17 +117,9 @@ public static class WebhooksApi
             return TypedResults.NotFound();
         }
 
-        var webhook = await db.Webhooks.FirstOrDefaultAsync(w => w.OrganisationId == organisationId && w.Id == webhookId, ct);
-        if (webhook is null)
+        if (!await DisableWebhookAsync(organisationId, webhookId, db, audit, time, ct))
         {
             return TypedResults.NotFound();
-        }
-
-        if (webhook.DisabledAt is null)
-        {
-            webhook.DisabledAt = time.GetUtcNow();
-            await db.SaveChangesAsync(ct);
-            await audit.RecordAsync("webhook.disable", $"webhook/{webhook.Id}", organisationId, ct);
         }
 
         return TypedResults.NoContent();

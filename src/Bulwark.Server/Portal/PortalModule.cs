@@ -61,6 +61,7 @@ public static class PortalModule
             .AddPasswordValidator<BreachedPasswords>();
         services.Configure<IdentityPasskeyOptions>(o => o.ServerDomain = builder.Configuration["Portal:PasskeyDomain"]);
         services.AddScoped<PortalAccounts>();
+        services.AddScoped<PasswordResets>();
 
         services.AddAuthorizationBuilder().AddPortalPolicies();
         services.AddLocalization();

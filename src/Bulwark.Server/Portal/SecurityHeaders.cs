@@ -2,7 +2,7 @@ namespace Bulwark.Server.Portal;
 
 /// <summary>
 /// Strict headers on every response: a content security policy without inline script or style, no framing,
-/// no referrer, no sniffing, and no caching of pages that show members' data.
+/// no referrer to other sites, no sniffing, and no caching of pages that show members' data.
 /// </summary>
 public static class SecurityHeaders
 {
@@ -15,7 +15,10 @@ public static class SecurityHeaders
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
+        // same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with our own form posts,
+        // and Identity's passkey check compares the credential's origin with that header (found by the Chromium
+        // tests). Other sites still get no referrer.
+        headers["Referrer-Policy"] = "same-origin";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
 

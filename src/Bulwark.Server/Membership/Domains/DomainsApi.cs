@@ -42,25 +42,60 @@ public static class DomainsApi
             return TypedResults.NotFound();
         }
 
-        if (!HostName.TryNormalise(request.Name, out var name, out var error))
+        var outcome = await ClaimDomainAsync(organisationId, request.Name, db, databases, audit, time, options.Value, ct);
+        return outcome.Refusal switch
         {
-            return MemberAccess.Invalid("name", error);
+            ClaimRefusal.Invalid => MemberAccess.Invalid("name", outcome.Error!),
+            ClaimRefusal.NotFound => TypedResults.NotFound(),
+            ClaimRefusal.NotAdmitted => MemberAccess.NotAdmitted(outcome.Status!.Value),
+            ClaimRefusal.TooMany => Conflict("Too many domains", $"an organisation may claim at most {MaxDomainsPerOrganisation} domains; remove unused ones first"),
+            ClaimRefusal.AlreadyOurs => Conflict("Already claimed", $"this organisation already claimed {outcome.Name} (domain {outcome.ExistingId})"),
+            ClaimRefusal.TakenElsewhere => Conflict("Already claimed", $"{outcome.Name} is already claimed on this instance; if it is yours, ask the operator"),
+            _ => TypedResults.Created($"/api/v1/organisations/{organisationId}/domains/{outcome.Domain!.Id}", View(outcome.Domain)),
+        };
+    }
+
+    /// <summary>Why a claim was refused (<see cref="ClaimRefusal.None"/>: claimed).</summary>
+    public enum ClaimRefusal
+    {
+        None,
+        Invalid,
+        NotFound,
+        NotAdmitted,
+        TooMany,
+        AlreadyOurs,
+        TakenElsewhere,
+    }
+
+    public sealed record ClaimOutcome(ClaimRefusal Refusal, OrganisationDomain? Domain = null, string? Name = null, string? Error = null, OrganisationStatus? Status = null, Guid? ExistingId = null);
+
+    /// <summary>
+    /// Claims a domain for the organisation (the API and the portal): names are unique across the instance, and a
+    /// claim never proved lapses after <see cref="MembershipOptions.UnverifiedDomainClaimLifetime"/> so no member can
+    /// squat on another's domain. The caller has checked it may administer <paramref name="organisationId"/>.
+    /// </summary>
+    public static async Task<ClaimOutcome> ClaimDomainAsync(
+        Guid organisationId, string? requested, BulwarkDbContext db, TenantDatabase databases, AuditLog audit, TimeProvider time, MembershipOptions options, CancellationToken ct)
+    {
+        if (!HostName.TryNormalise(requested, out var name, out var error))
+        {
+            return new ClaimOutcome(ClaimRefusal.Invalid, Error: error);
         }
 
         var status = await MemberAccess.StatusAsync(db, organisationId, ct);
         if (status is null)
         {
-            return TypedResults.NotFound();
+            return new ClaimOutcome(ClaimRefusal.NotFound);
         }
 
         if (status != OrganisationStatus.Admitted)
         {
-            return MemberAccess.NotAdmitted(status.Value);
+            return new ClaimOutcome(ClaimRefusal.NotAdmitted, Status: status);
         }
 
         if (await db.Domains.CountAsync(d => d.OrganisationId == organisationId, ct) >= MaxDomainsPerOrganisation)
         {
-            return Conflict("Too many domains", $"an organisation may claim at most {MaxDomainsPerOrganisation} domains; remove unused ones first");
+            return new ClaimOutcome(ClaimRefusal.TooMany, Name: name);
         }
 
         var now = time.GetUtcNow();
@@ -71,14 +106,14 @@ public static class DomainsApi
             var existing = await instance.Domains.FirstOrDefaultAsync(d => d.Name == name, ct);
             if (existing is not null && existing.OrganisationId == organisationId)
             {
-                return Conflict("Already claimed", $"this organisation already claimed {name} (domain {existing.Id})");
+                return new ClaimOutcome(ClaimRefusal.AlreadyOurs, Name: name, ExistingId: existing.Id);
             }
 
             if (existing is not null)
             {
-                if (existing.VerifiedAt is not null || existing.CreatedAt + options.Value.UnverifiedDomainClaimLifetime > now)
+                if (existing.VerifiedAt is not null || existing.CreatedAt + options.UnverifiedDomainClaimLifetime > now)
                 {
-                    return Conflict("Already claimed", $"{name} is already claimed on this instance; if it is yours, ask the operator");
+                    return new ClaimOutcome(ClaimRefusal.TakenElsewhere, Name: name);
                 }
 
                 // A claim never proved lapses, so no member can squat on another's domain.
@@ -104,11 +139,12 @@ public static class DomainsApi
         catch (DbUpdateException)
         {
             // Another member claimed the same name between the check and the insert (the unique index decides).
-            return Conflict("Already claimed", $"{name} is already claimed on this instance; if it is yours, ask the operator");
+            db.Entry(domain).State = EntityState.Detached;
+            return new ClaimOutcome(ClaimRefusal.TakenElsewhere, Name: name);
         }
 
         await audit.RecordAsync("domain.claim", $"domain/{domain.Id}", organisationId, ct);
-        return TypedResults.Created($"/api/v1/organisations/{organisationId}/domains/{domain.Id}", View(domain));
+        return new ClaimOutcome(ClaimRefusal.None, domain, name);
     }
 
     private static async Task<Results<Ok<List<DomainView>>, NotFound>> ListAsync(Guid organisationId, BulwarkDbContext db, Caller caller, AuditLog audit, CancellationToken ct)
@@ -132,26 +168,22 @@ public static class DomainsApi
             return TypedResults.NotFound();
         }
 
-        var domain = await db.Domains.FirstOrDefaultAsync(d => d.Id == domainId && d.OrganisationId == organisationId, ct);
+        var (domain, check) = await VerifyDomainAsync(organisationId, domainId, db, verifier, audit, time, ct);
         if (domain is null)
         {
             return TypedResults.NotFound();
         }
 
-        if (domain.VerifiedAt is not null)
+        if (check is null)
         {
             return TypedResults.Ok(View(domain));
         }
 
         var expected = DomainVerifier.ExpectedRecord(domain.VerificationToken);
-        var check = await verifier.CheckAsync(domain.Name, domain.VerificationToken, ct);
         var publish = $"publish a TXT record at {domain.Name} with the value {expected}, then verify again";
         switch (check.Verdict)
         {
             case DnsVerdict.Verified:
-                domain.VerifiedAt = time.GetUtcNow();
-                await db.SaveChangesAsync(ct);
-                await audit.RecordAsync("domain.verify", $"domain/{domain.Id}", organisationId, ct);
                 return TypedResults.Ok(View(domain));
             case DnsVerdict.Timeout:
                 return TypedResults.Problem(
@@ -183,6 +215,43 @@ public static class DomainsApi
         }
     }
 
+    /// <summary>
+    /// Looks the domain's TXT record up now and marks it verified when found (the API and the portal). Null domain:
+    /// not the organisation's; null check: it was verified already (no lookup).
+    /// </summary>
+    public static async Task<(OrganisationDomain? Domain, DnsCheck? Check)> VerifyDomainAsync(
+        Guid organisationId, Guid domainId, BulwarkDbContext db, DomainVerifier verifier, AuditLog audit, TimeProvider time, CancellationToken ct)
+    {
+        var domain = await db.Domains.FirstOrDefaultAsync(d => d.Id == domainId && d.OrganisationId == organisationId, ct);
+        if (domain is null || domain.VerifiedAt is not null)
+        {
+            return (domain, null);
+        }
+
+        var check = await verifier.CheckAsync(domain.Name, domain.VerificationToken, ct);
+        if (check.Verdict == DnsVerdict.Verified)
+        {
+            domain.VerifiedAt = time.GetUtcNow();
+            await db.SaveChangesAsync(ct);
+            await audit.RecordAsync("domain.verify", $"domain/{domain.Id}", organisationId, ct);
+        }
+
+        return (domain, check);
+    }
+
+    /// <summary>Removes one of the organisation's domains; false when it has no such domain.</summary>
+    public static async Task<bool> RemoveDomainAsync(Guid organisationId, Guid domainId, BulwarkDbContext db, AuditLog audit, CancellationToken ct)
+    {
+        var removed = await db.Domains.Where(d => d.Id == domainId && d.OrganisationId == organisationId).ExecuteDeleteAsync(ct);
+        if (removed == 0)
+        {
+            return false;
+        }
+
+        await audit.RecordAsync("domain.remove", $"domain/{domainId}", organisationId, ct);
+        return true;
+    }
+
     private static async Task<Results<NoContent, NotFound>> RemoveAsync(Guid organisationId, Guid domainId, BulwarkDbContext db, Caller caller, AuditLog audit, CancellationToken ct)
     {
         if (!MemberAccess.MayAdminister(caller, organisationId))
@@ -190,13 +259,11 @@ public static class DomainsApi
             return TypedResults.NotFound();
         }
 
-        var removed = await db.Domains.Where(d => d.Id == domainId && d.OrganisationId == organisationId).ExecuteDeleteAsync(ct);
-        if (removed == 0)
+        if (!await RemoveDomainAsync(organisationId, domainId, db, audit, ct))
         {
             return TypedResults.NotFound();
         }
 
-        await audit.RecordAsync("domain.remove", $"domain/{domainId}", organisationId, ct);
         return TypedResults.NoContent();
     }
 

@@ -1,0 +1,59 @@
+using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Bulwark.Data.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class AnalystTriage : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<Guid>(
+                name: "MergedIntoId",
+                table: "Incidents",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "NoticeRemediation",
+                table: "Incidents",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "NoticeSummary",
+                table: "Incidents",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "NoticeTitle",
+                table: "Incidents",
+                type: "text",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "MergedIntoId",
+                table: "Incidents");
+
+            migrationBuilder.DropColumn(
+                name: "NoticeRemediation",
+                table: "Incidents");
+
+            migrationBuilder.DropColumn(
+                name: "NoticeSummary",
+                table: "Incidents");
+
+            migrationBuilder.DropColumn(
+                name: "NoticeTitle",
+                table: "Incidents");
+        }
+    }
+}

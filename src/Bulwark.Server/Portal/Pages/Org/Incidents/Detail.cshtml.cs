@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Bulwark.Core.Findings;
+using Bulwark.Data;
+using Bulwark.Data.Incidents;
+using Bulwark.Data.Notification;
+using Bulwark.Server.Access;
+using Bulwark.Server.Membership.Personal;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bulwark.Server.Portal.Pages.Org.Incidents;
+
+/// <summary>One incident: its findings as a timeline with their evidence as stored, and the notices issued about it.</summary>
+public sealed class DetailModel(BulwarkDbContext db, Caller caller, PersonalVisibility visibility) : PageModel
+{
+    public sealed record EvidenceItem(string File, long? Line, string? Timestamp, IReadOnlyList<KeyValuePair<string, string>> Fields);
+
+    public sealed record FindingItem(
+        Guid Id, string FindingId, string Detection, string Title, Severity Severity, Confidence Confidence, string Subject,
+        DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen, DateTimeOffset At, int EvidenceCount, IReadOnlyList<EvidenceItem> Evidence,
+        IReadOnlyList<string> Cves, string Remediation);
+
+    public sealed record NoticeItem(Guid Id, string Title, Severity Severity, DateTimeOffset CreatedAt, DateTimeOffset? AcknowledgedAt, int EscalationLevel);
+
+    public Incident Incident { get; private set; } = null!;
+
+    public IReadOnlyList<FindingItem> Timeline { get; private set; } = [];
+
+    public IReadOnlyList<NoticeItem> Notices { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
+    {
+        var org = OrgData.OrganisationOf(caller);
+        var shared = await OrgData.SharedPeopleAsync(visibility, org, ct);
+        var incident = await OrgData.VisibleIncidents(db, shared).FirstOrDefaultAsync(i => i.Id == id, ct);
+        if (incident is null)
+        {
+            return NotFound();
+        }
+
+        Incident = incident;
+        var findings = await OrgData.VisibleFindings(db, shared).Where(f => f.IncidentId == id).ToListAsync(ct);
+        Timeline = [.. findings
+            .Select(f => new FindingItem(
+                f.Id, f.FindingId, f.DetectionId, f.Title, f.Severity, f.Confidence, f.Subject, f.FirstSeen, f.LastSeen,
+                f.FirstSeen ?? f.ReceivedAt, f.EvidenceCount, Evidence(f.EvidenceJson), f.Cves, f.Remediation))
+            .OrderBy(f => f.At).ThenBy(f => f.FindingId, StringComparer.Ordinal)];
+        Notices = await db.Notices.AsNoTracking()
+            .Where(n => n.IncidentId == id && n.Audience == NoticeAudience.Organisation)
+            .OrderBy(n => n.CreatedAt)
+            .Select(n => new NoticeItem(n.Id, n.Title, n.Severity, n.CreatedAt, n.AcknowledgedAt, n.EscalationLevel))
+            .ToListAsync(ct);
+        return Page();
+    }
+
+    /// <summary>The kept evidence (file, line, time, matched fields) as stored; anything else in it is shown as it is.</summary>
+    private static List<EvidenceItem> Evidence(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        if (document.RootElement.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+
+        var items = new List<EvidenceItem>();
+        foreach (var e in document.RootElement.EnumerateArray())
+        {
+            if (e.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            var file = e.TryGetProperty("file", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : "";
+            long? line = e.TryGetProperty("line", out var l) && l.ValueKind == JsonValueKind.Number && l.TryGetInt64(out var n) ? n : null;
+            var timestamp = e.TryGetProperty("timestamp", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            var fields = new List<KeyValuePair<string, string>>();
+            if (e.TryGetProperty("fields", out var fs) && fs.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var p in fs.EnumerateObject())
+                {
+                    fields.Add(new(p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText()));
+                }
+            }
+
+            items.Add(new EvidenceItem(file, line, timestamp, fields));
+        }
+
+        return items;
+    }
+}
