@@ -306,6 +306,21 @@ public abstract class NotificationTests<THost>(THost host) : IClassFixture<THost
     }
 
     [Fact]
+    public async Task The_organisations_notice_is_written_in_its_first_contacts_language()
+    {
+        host.EnsureAvailable();
+        var member = await host.CreateMemberAsync("Spanish-speaking org");
+        await host.AddContactAsync(member, Address("director"), 1, "en");
+        await host.AddContactAsync(member, Address("soc"), 0, "es");
+
+        var incident = await host.IssueIncidentAsync(member.Id, Severity.High, Confidence.High, Ssrf(Severity.High));
+        var notice = await host.WithDbAsync(db => db.Notices.SingleAsync(n => n.IncidentId == incident.Id, Ct));
+
+        Assert.StartsWith(NoticeWords.Spanish.WhatWeSaw + "\n- ", notice.Summary, StringComparison.Ordinal);
+        Assert.EndsWith(NoticeWords.Spanish.HowSure + NoticeWords.Spanish.HighConfidence + " " + NoticeWords.Spanish.FalseAlarmLine, notice.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Webhook_is_signed_per_Standard_Webhooks_keyed_by_the_delivery_and_free_of_personal_data()
     {
         host.EnsureAvailable();

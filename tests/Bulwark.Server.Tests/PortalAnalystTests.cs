@@ -31,9 +31,9 @@ public abstract class PortalAnalystTests<THost>(THost host) : IClassFixture<THos
     private static Dictionary<string, string> Form(params (string Key, string Value)[] fields) => fields.ToDictionary(f => f.Key, f => f.Value);
 
     /// <summary>An instant as the pages show it to an English reader.</summary>
-    private static string When(string iso) => DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture).UtcDateTime.ToString("g", CultureInfo.GetCultureInfo("en")) + " UTC";
+    private static string When(string iso) => DateTimeOffset.Parse(iso, CultureInfo.InvariantCulture).UtcDateTime.ToString("d MMM yyyy, HH:mm", CultureInfo.GetCultureInfo("en")) + " UTC";
 
-    private static string When(DateTimeOffset t) => t.UtcDateTime.ToString("g", CultureInfo.GetCultureInfo("en")) + " UTC";
+    private static string When(DateTimeOffset t) => t.UtcDateTime.ToString("d MMM yyyy, HH:mm", CultureInfo.GetCultureInfo("en")) + " UTC";
 
     private static JsonObject Ssrf(
         string id, string address, string severity = "critical", string confidence = "high", string first = "2021-03-03T06:59:11Z", string last = "2021-03-03T06:59:23Z", string title = SsrfTitle) =>

@@ -109,14 +109,26 @@ public sealed class NoticeIssuer(BulwarkDbContext db, TimeProvider time) : INoti
         if (!personalOnly)
         {
             var sharedAccounts = orgVisible.Where(f => f.PersonId is not null).Select(f => f.PersonId).Distinct().Count();
-            organisation = NoticeText.ForOrganisation(incident, orgVisible, sharedAccounts);
+            organisation = NoticeText.ForOrganisation(incident, orgVisible, sharedAccounts, await OrganisationLanguageAsync(org, ct));
         }
 
+        // Each person reads their notice in their own language; the organisation's notice is written in its first
+        // contact's language (the one told first; each contact's email announces it in their own).
+        var languages = personIds.Count == 0 ? [] : await db.People.IgnoreQueryFilters().AsNoTracking()
+            .Where(p => p.OrganisationId == org && personIds.Contains(p.Id))
+            .ToDictionaryAsync(p => p.Id, p => p.Language, ct);
         var people = personIds
-            .Select(personId => (personId, NoticeText.ForPerson(incident, findings.Where(f => f.PersonId == personId).ToList(), shared.Contains(personId))))
+            .Select(personId => (personId, NoticeText.ForPerson(incident, findings.Where(f => f.PersonId == personId).ToList(), shared.Contains(personId), languages.GetValueOrDefault(personId))))
             .ToList();
         return new NoticePlan(organisation, people);
     }
+
+    private async Task<string?> OrganisationLanguageAsync(Guid org, CancellationToken ct) =>
+        await db.NoticeContacts.IgnoreQueryFilters().AsNoTracking()
+            .Where(c => c.OrganisationId == org)
+            .OrderBy(c => c.EscalationOrder).ThenBy(c => c.Id)
+            .Select(c => c.Language)
+            .FirstOrDefaultAsync(ct);
 
     /// <summary>
     /// The people who let their organisation see their personal accounts: a verified account with

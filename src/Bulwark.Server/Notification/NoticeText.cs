@@ -16,31 +16,32 @@ public sealed record NoticeContent(string Title, string Summary, string Remediat
 /// </summary>
 public static class NoticeText
 {
-    public const string FalseAlarmLine = "This may be a false alarm. If it is, or if it was you, say so with the notice's feedback (\"false alarm\" or \"this was me\").";
+    public static string FalseAlarmLine => NoticeWords.English.FalseAlarmLine;
 
-    public const string PersonHelpLine = "If you need help, contact your organisation's security contact or the Access Now Digital Security Helpline.";
+    public static string PersonHelpLine => NoticeWords.English.PersonHelpLine;
 
-    public const string NoStepsYet = "An analyst will follow up with the steps to take. Until then, watch for unusual sign-ins and messages.";
+    public static string NoStepsYet => NoticeWords.English.NoStepsYet;
 
-    /// <summary>The organisation's notice. <paramref name="sharedAccounts"/> counts personal accounts whose owners let the organisation see them (their findings are in <paramref name="findings"/>).</summary>
-    public static NoticeContent ForOrganisation(Incident incident, IReadOnlyList<FindingRecord> findings, int sharedAccounts)
+    /// <summary>The organisation's notice, in <paramref name="language"/>. <paramref name="sharedAccounts"/> counts personal accounts whose owners let the organisation see them (their findings are in <paramref name="findings"/>).</summary>
+    public static NoticeContent ForOrganisation(Incident incident, IReadOnlyList<FindingRecord> findings, int sharedAccounts, string? language = null)
     {
+        var w = NoticeWords.For(language);
         var ordered = Worst(findings);
         var summary = new StringBuilder();
-        summary.Append("What we saw:\n");
+        summary.Append(w.WhatWeSaw).Append('\n');
         if (ordered.Count == 0)
         {
-            summary.Append("- ").Append(incident.Title).Append('\n');
+            summary.Append("- ").Append(DetectionTexts.Title(incident.Title, w.Language)).Append('\n');
         }
 
         foreach (var group in ordered.GroupBy(f => f.Title, StringComparer.Ordinal))
         {
             var items = group.ToList();
-            summary.Append("- ").Append(group.Key).Append(": ").Append(Count(items.Count, "occurrence"));
+            summary.Append("- ").Append(DetectionTexts.Title(group.Key, w.Language)).Append(": ").Append(w.Occurrences(items.Count));
             var (first, last) = Span(items, incident);
             if (first is not null)
             {
-                summary.Append(", first seen ").Append(Exact(first.Value)).Append(", last seen ").Append(Exact(last!.Value));
+                summary.Append(w.FirstSeen).Append(Exact(first.Value)).Append(w.LastSeen).Append(Exact(last!.Value));
             }
 
             summary.Append('\n');
@@ -50,40 +51,41 @@ public static class NoticeText
         var where = new List<string>();
         if (collections > 0)
         {
-            where.Add($"in {Count(collections, "log collection")} from your organisation's servers");
+            where.Add(w.InLogCollections(collections));
         }
 
         if (sharedAccounts > 0)
         {
-            where.Add($"on {Count(sharedAccounts, "staff member's personal account", "staff members' personal accounts")}, shared with the organisation by their owners' consent");
+            where.Add(w.OnSharedAccounts(sharedAccounts));
         }
 
         if (where.Count > 0)
         {
-            summary.Append("Where: ").Append(string.Join("; and ", where)).Append(".\n");
+            summary.Append(w.Where).Append(string.Join(w.AndList, where)).Append(".\n");
         }
 
         var (from, to) = Span(ordered, incident);
         if (from is not null)
         {
-            summary.Append("When: from ").Append(Exact(from.Value)).Append(" to ").Append(Exact(to!.Value)).Append(".\n");
+            summary.Append(w.WhenFromTo(Exact(from.Value), Exact(to!.Value))).Append(".\n");
         }
 
-        summary.Append("How sure we are: ").Append(ConfidenceWords(incident.Confidence)).Append(' ').Append(FalseAlarmLine);
-        return new NoticeContent(incident.Title, summary.ToString(), Steps(ordered, null), incident.Severity, incident.Confidence);
+        summary.Append(w.HowSure).Append(w.Confidence(incident.Confidence)).Append(' ').Append(w.FalseAlarmLine);
+        return new NoticeContent(DetectionTexts.Title(incident.Title, w.Language), summary.ToString(), Steps(ordered, null, w), incident.Severity, incident.Confidence);
     }
 
-    /// <summary>One person's notice: only their own findings, rough dates, no other member's data.</summary>
-    public static NoticeContent ForPerson(Incident incident, IReadOnlyList<FindingRecord> ownFindings, bool organisationMayView)
+    /// <summary>One person's notice, in their language: only their own findings, rough dates, no other member's data.</summary>
+    public static NoticeContent ForPerson(Incident incident, IReadOnlyList<FindingRecord> ownFindings, bool organisationMayView, string? language = null)
     {
+        var w = NoticeWords.For(language);
         var ordered = Worst(ownFindings);
         var worst = ordered.Count > 0 ? ordered[0] : null;
-        var title = "Your personal account: " + (worst?.Title ?? incident.Title);
+        var title = w.YourPersonalAccount + DetectionTexts.Title(worst?.Title ?? incident.Title, w.Language);
         var summary = new StringBuilder();
-        summary.Append("What we saw: activity against a personal account you asked Bulwark to watch.\n");
+        summary.Append(w.PersonalWhatWeSaw).Append('\n');
         foreach (var group in ordered.GroupBy(f => f.Title, StringComparer.Ordinal))
         {
-            summary.Append("- ").Append(group.Key).Append(": ").Append(Count(group.Count(), "occurrence")).Append('\n');
+            summary.Append("- ").Append(DetectionTexts.Title(group.Key, w.Language)).Append(": ").Append(w.Occurrences(group.Count())).Append('\n');
         }
 
         var (from, to) = Span(ordered, incident);
@@ -91,31 +93,24 @@ public static class NoticeText
         {
             var first = Day(from.Value);
             var last = Day(to!.Value);
-            summary.Append("When: ").Append(first == last ? "on " + first : $"between {first} and {last}").Append(".\n");
+            summary.Append(first == last ? w.WhenOn(first) : w.WhenBetween(first, last)).Append(".\n");
         }
 
         var confidence = worst?.Confidence ?? incident.Confidence;
-        summary.Append("How sure we are: ").Append(ConfidenceWords(confidence)).Append(' ').Append(FalseAlarmLine).Append('\n');
-        summary.Append(organisationMayView
-            ? "Your organisation's security contacts can also see activity on this account, because you allowed it."
-            : "Only you can see this notice: your organisation is not told about your personal accounts.");
-        return new NoticeContent(title, summary.ToString(), Steps(ordered, PersonHelpLine), worst?.Severity ?? incident.Severity, confidence);
+        summary.Append(w.HowSure).Append(w.Confidence(confidence)).Append(' ').Append(w.FalseAlarmLine).Append('\n');
+        summary.Append(organisationMayView ? w.OrganisationMaySee : w.OnlyYou);
+        return new NoticeContent(title, summary.ToString(), Steps(ordered, w.PersonHelpLine, w), worst?.Severity ?? incident.Severity, confidence);
     }
 
-    public static string ConfidenceWords(Confidence confidence) => confidence switch
-    {
-        Confidence.High => "high confidence: the evidence matches this attack closely.",
-        Confidence.Medium => "medium confidence: the evidence fits this attack, but it could have an innocent explanation.",
-        _ => "low confidence: this is possible, not established.",
-    };
+    public static string ConfidenceWords(Confidence confidence) => NoticeWords.English.Confidence(confidence);
 
     /// <summary>Remediation texts, worst finding first, each once, as numbered steps.</summary>
-    private static string Steps(IReadOnlyList<FindingRecord> ordered, string? closing)
+    private static string Steps(IReadOnlyList<FindingRecord> ordered, string? closing, NoticeWords w)
     {
-        var steps = RemediationSteps.From(ordered.Select(f => f.Remediation)).ToList();
+        var steps = RemediationSteps.From(ordered.Select(f => DetectionTexts.Remediation(f.Remediation, w.Language))).ToList();
         if (steps.Count == 0)
         {
-            steps.Add(NoStepsYet);
+            steps.Add(w.NoStepsYet);
         }
 
         if (closing is not null)
@@ -139,9 +134,6 @@ public static class NoticeText
         var last = findings.Select(f => f.LastSeen ?? f.FirstSeen).Where(t => t is not null).Max() ?? incident.LastSeen ?? first;
         return first is null ? (null, null) : (first, last ?? first);
     }
-
-    private static string Count(int n, string one, string? many = null) =>
-        n.ToString(CultureInfo.InvariantCulture) + " " + (n == 1 ? one : many ?? one + "s");
 
     private static string Exact(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 

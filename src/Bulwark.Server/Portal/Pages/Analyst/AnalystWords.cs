@@ -67,5 +67,5 @@ public static class AnalystWords
 
     /// <summary>An instant in UTC, written the reader's way; a dash when unknown.</summary>
     public static string When(DateTimeOffset? at) =>
-        at is { } t ? t.UtcDateTime.ToString("g", CultureInfo.CurrentCulture) + " UTC" : "—";
+        at is { } t ? t.UtcDateTime.ToString("d MMM yyyy, HH:mm", CultureInfo.CurrentCulture) + " UTC" : "—";
 }
