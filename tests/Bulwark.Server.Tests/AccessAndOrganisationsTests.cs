@@ -83,6 +83,23 @@ public abstract class AccessAndOrganisationsTests<TServer>(TServer server) : ICl
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.As(token).GetAsync("/api/v1/organisations", ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task A_keys_last_use_is_recorded_and_listed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var response = await server.Operator.PostAsJsonAsync("/api/v1/keys", new { name = "used analyst", scope = "Analyst" }, Json, ct);
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>(Json, ct);
+        var id = created.GetProperty("key").GetProperty("id").GetGuid();
+        Assert.Equal(JsonValueKind.Null, created.GetProperty("key").GetProperty("lastUsedAt").ValueKind);
+        var before = TimeProvider.System.GetUtcNow();
+
+        Assert.Equal(HttpStatusCode.OK, (await server.As(created.GetProperty("token").GetString()).GetAsync("/api/v1/organisations", ct)).StatusCode);
+
+        var keys = await server.Operator.GetFromJsonAsync<JsonElement>("/api/v1/keys", Json, ct);
+        var used = keys.EnumerateArray().Single(k => k.GetProperty("id").GetGuid() == id).GetProperty("lastUsedAt").GetDateTimeOffset();
+        Assert.InRange(used, before.AddSeconds(-1), TimeProvider.System.GetUtcNow().AddSeconds(1));
+    }
+
     [Theory]
     [InlineData("{\"name\":\"X\",\"sector\":\"Bakery\",\"country\":\"FR\"}", "$.sector")]
     [InlineData("{\"name\":\"X\",\"sector\":\"Ngo\",", "LineNumber: 0")]

@@ -24,7 +24,7 @@ public static class AccessApi
 
     public sealed record CreateKeyRequest(string Name, ApiKeyScope Scope, Guid? OrganisationId);
 
-    public sealed record KeyView(Guid Id, string Name, ApiKeyScope Scope, Guid? OrganisationId, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+    public sealed record KeyView(Guid Id, string Name, ApiKeyScope Scope, Guid? OrganisationId, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt);
 
     public sealed record CreatedKey(KeyView Key, string Token);
 
@@ -98,5 +98,5 @@ public static class AccessApi
         return TypedResults.NoContent();
     }
 
-    private static KeyView View(ApiKey k) => new(k.Id, k.Name, k.Scope, k.OrganisationId, k.CreatedAt, k.RevokedAt);
+    private static KeyView View(ApiKey k) => new(k.Id, k.Name, k.Scope, k.OrganisationId, k.CreatedAt, k.RevokedAt, k.LastUsedAt);
 }

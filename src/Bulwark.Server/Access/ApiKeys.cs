@@ -55,8 +55,27 @@ public sealed class ApiKeys(BulwarkDbContext db, TimeProvider time)
             return null;
         }
 
-        return CryptographicOperations.FixedTimeEquals(key.SecretHash, Hash(secret)) ? key : null;
+        if (!CryptographicOperations.FixedTimeEquals(key.SecretHash, Hash(secret)))
+        {
+            return null;
+        }
+
+        // When a key was last used tells an admin which keys are alive (and which to revoke). Written at most once a
+        // minute per key, so a busy ingest key costs no write per request.
+        var now = time.GetUtcNow();
+        var stale = now - LastUsedResolution;
+        if (key.LastUsedAt is null || key.LastUsedAt < stale)
+        {
+            await db.ApiKeys.Where(k => k.Id == key.Id && (k.LastUsedAt == null || k.LastUsedAt < stale))
+                .ExecuteUpdateAsync(u => u.SetProperty(k => k.LastUsedAt, now), ct);
+            key.LastUsedAt = now;
+        }
+
+        return key;
     }
+
+    /// <summary>How stale <see cref="ApiKey.LastUsedAt"/> may be.</summary>
+    public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     /// <summary>On an instance without an operator key, turns the configured bootstrap token into one.</summary>
     public async Task<bool> EnsureBootstrapAsync(string? bootstrapToken, CancellationToken ct)
