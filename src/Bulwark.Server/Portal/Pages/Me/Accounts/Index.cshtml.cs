@@ -2,6 +2,7 @@ using Bulwark.Server.Access;
 using Bulwark.Server.Membership.Personal;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
 
 namespace Bulwark.Server.Portal.Pages.Me.Accounts;
@@ -10,6 +11,8 @@ namespace Bulwark.Server.Portal.Pages.Me.Accounts;
 /// The person's personal email accounts (decrypted for them alone): add one (a code goes to the address), confirm
 /// it with the code, let their organisation see it or not, remove it; and the consents they gave, as recorded.
 /// </summary>
+/// <remarks>Code entry (and sending codes) is limited per client address like sign-in.</remarks>
+[EnableRateLimiting(PortalModule.SignInRateLimit)]
 public sealed class IndexModel(PersonalAccounts accounts, Caller caller, IStringLocalizer<Text.MeText> t) : PageModel
 {
     /// <summary>A consent as the person reads it: what it allows, for which account, when, and whether it still holds.</summary>
