@@ -5,6 +5,7 @@ using Bulwark.Data.Incidents;
 using Bulwark.Data.Ingestion;
 using Bulwark.Server.Access;
 using Bulwark.Server.Audit;
+using Bulwark.Server.Membership.Personal;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -82,11 +83,11 @@ public static class IncidentsApi
     public sealed record MergeResult(IncidentView Incident, int MovedFindings);
 
     private static async Task<Ok<IncidentPage>> ListAsync(
-        BulwarkDbContext db, Caller caller, AuditLog audit, IncidentStatus? status, Severity? severity, Guid? organisationId, int? page, int? pageSize, CancellationToken ct)
+        BulwarkDbContext db, Caller caller, AuditLog audit, PersonalVisibility visibility, IncidentStatus? status, Severity? severity, Guid? organisationId, int? page, int? pageSize, CancellationToken ct)
     {
         var size = Math.Clamp(pageSize ?? 50, 1, 200);
         var number = Math.Max(page ?? 1, 1);
-        var query = Visible(db, caller);
+        var query = IncidentVisibility.Incidents(db, await IncidentVisibility.SharedAsync(caller, visibility, ct));
         if (status is { } s)
         {
             query = query.Where(i => i.Status == s);
@@ -108,15 +109,16 @@ public static class IncidentsApi
         return TypedResults.Ok(new IncidentPage(items, total, number, size));
     }
 
-    private static async Task<Results<Ok<IncidentDetail>, NotFound>> GetAsync(Guid id, BulwarkDbContext db, Caller caller, AuditLog audit, CancellationToken ct)
+    private static async Task<Results<Ok<IncidentDetail>, NotFound>> GetAsync(Guid id, BulwarkDbContext db, Caller caller, AuditLog audit, PersonalVisibility visibility, CancellationToken ct)
     {
-        var incident = await Project(db, Visible(db, caller).Where(i => i.Id == id)).FirstOrDefaultAsync(ct);
+        var shared = await IncidentVisibility.SharedAsync(caller, visibility, ct);
+        var incident = await Project(db, IncidentVisibility.Incidents(db, shared).Where(i => i.Id == id)).FirstOrDefaultAsync(ct);
         if (incident is null)
         {
             return TypedResults.NotFound();
         }
 
-        var findings = await db.Findings.AsNoTracking().Where(f => f.IncidentId == id).ToListAsync(ct);
+        var findings = await IncidentVisibility.Findings(db, shared).Where(f => f.IncidentId == id).ToListAsync(ct);
         await audit.RecordStaffReadAsync("incident.read", $"incident/{id}", incident.OrganisationId, ct);
         var views = findings
             .OrderByDescending(f => f.Severity).ThenByDescending(f => f.Confidence).ThenBy(f => f.FirstSeen).ThenBy(f => f.FindingId, StringComparer.Ordinal)
@@ -223,13 +225,6 @@ public static class IncidentsApi
         var view = await Project(db, db.Incidents.AsNoTracking().Where(i => i.Id == id)).FirstAsync(ct);
         return TypedResults.Ok(new MergeResult(view, moved));
     }
-
-    /// <summary>
-    /// The tenant filter limits organisation keys to their organisation. Incidents about a person's opted-in personal
-    /// account are the person's: an organisation sees them only with consent, which the membership module decides.
-    /// </summary>
-    private static IQueryable<Incident> Visible(BulwarkDbContext db, Caller caller) =>
-        caller.IsInstanceWide ? db.Incidents.AsNoTracking() : db.Incidents.AsNoTracking().Where(i => i.PersonId == null);
 
     private static IQueryable<IncidentView> Project(BulwarkDbContext db, IQueryable<Incident> query) =>
         query.Select(i => new IncidentView(

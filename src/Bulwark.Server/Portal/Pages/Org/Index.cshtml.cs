@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Server.Portal.Pages.Org;
 
-/// <summary>The organisation at a glance: open incidents, findings of the last 30 days, and which sources report.</summary>
+/// <summary>The organisation at a glance: open incidents (neither dismissed nor merged into another), findings of the last 30 days, and which sources report.</summary>
 public sealed class IndexModel(BulwarkDbContext db, Caller caller, PersonalVisibility visibility, TimeProvider time) : PageModel
 {
     public const int ChartDays = 30;
@@ -43,7 +43,7 @@ public sealed class IndexModel(BulwarkDbContext db, Caller caller, PersonalVisib
         var shared = await OrgData.SharedPeopleAsync(visibility, org, ct);
 
         var open = await OrgData.VisibleIncidents(db, shared)
-            .Where(i => i.Status != IncidentStatus.Dismissed)
+            .Where(i => i.Status != IncidentStatus.Dismissed && i.Status != IncidentStatus.Merged)
             .Select(i => new OpenIncident(i.Id, i.Title, i.Severity, i.Status, i.LastSeen))
             .ToListAsync(ct);
         Open = [.. open.OrderByDescending(i => i.Severity).ThenByDescending(i => i.LastSeen).ThenBy(i => i.Title, StringComparer.Ordinal)];

@@ -6,6 +6,7 @@ using Bulwark.Data.Ingestion;
 using Bulwark.Server.Access;
 using Bulwark.Server.Membership.Personal;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace Bulwark.Server.Portal.Pages.Org;
 
@@ -28,16 +29,14 @@ public static class OrgData
 
     /// <summary>Findings the organisation may see: its own systems', and those of people who shared theirs.</summary>
     public static IQueryable<FindingRecord> VisibleFindings(BulwarkDbContext db, List<Guid> shared) =>
-        db.Findings.AsNoTracking().Where(f => f.PersonId == null || shared.Contains(f.PersonId.Value));
+        Bulwark.Server.Incidents.IncidentVisibility.Findings(db, shared);
 
     /// <summary>
     /// Incidents the organisation may see, by the rule that decides whether it gets a notice (NoticeIssuer): one
     /// finding it may see is enough; an incident without findings counts by its own person.
     /// </summary>
     public static IQueryable<Incident> VisibleIncidents(BulwarkDbContext db, List<Guid> shared) =>
-        db.Incidents.AsNoTracking().Where(i =>
-            db.Findings.Any(f => f.IncidentId == i.Id && (f.PersonId == null || shared.Contains(f.PersonId.Value)))
-            || (!db.Findings.Any(f => f.IncidentId == i.Id) && (i.PersonId == null || shared.Contains(i.PersonId.Value))));
+        Bulwark.Server.Incidents.IncidentVisibility.Incidents(db, shared);
 
     /// <summary>A time in UTC, with month names in the reader's language.</summary>
     public static string Time(DateTimeOffset? at) =>
@@ -46,6 +45,22 @@ public static class OrgData
     public static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy", CultureInfo.CurrentCulture);
 
     public static string Iso(DateTimeOffset? at) => at?.ToString("O", CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>An incident's status in the reader's language (each spelt out, so every one is translated).</summary>
+    public static LocalizedString StatusText(IStringLocalizer<Text.OrgText> t, IncidentStatus status) => status switch
+    {
+        IncidentStatus.Unconfirmed => t["Unconfirmed"],
+        IncidentStatus.Confirmed => t["Confirmed"],
+        IncidentStatus.Dismissed => t["Dismissed"],
+        IncidentStatus.Merged => t["Merged"],
+        _ => new LocalizedString(status.ToString(), status.ToString()),
+    };
+
+    /// <summary>The titles of the incidents that <paramref name="ids"/> were merged into, for those the organisation may see.</summary>
+    public static async Task<Dictionary<Guid, string>> MergedIntoTitlesAsync(BulwarkDbContext db, List<Guid> shared, List<Guid> ids, CancellationToken ct) =>
+        ids.Count == 0
+            ? []
+            : await VisibleIncidents(db, shared).Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Title, ct);
 
     public static string SeverityClass(Severity severity) => "badge sev-" + severity.ToString().ToLowerInvariant();
 

@@ -29,6 +29,9 @@ public sealed class DetailModel(BulwarkDbContext db, Caller caller, PersonalVisi
 
     public IReadOnlyList<NoticeItem> Notices { get; private set; } = [];
 
+    /// <summary>For a merged incident, the title of the one it was merged into, when the organisation may see it.</summary>
+    public string? MergedIntoTitle { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         var org = OrgData.OrganisationOf(caller);
@@ -40,6 +43,11 @@ public sealed class DetailModel(BulwarkDbContext db, Caller caller, PersonalVisi
         }
 
         Incident = incident;
+        if (incident.MergedIntoId is { } into)
+        {
+            MergedIntoTitle = (await OrgData.MergedIntoTitlesAsync(db, shared, [into], ct)).GetValueOrDefault(into);
+        }
+
         var findings = await OrgData.VisibleFindings(db, shared).Where(f => f.IncidentId == id).ToListAsync(ct);
         Timeline = [.. findings
             .Select(f => new FindingItem(

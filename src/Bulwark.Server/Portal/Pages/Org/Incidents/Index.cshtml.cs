@@ -14,7 +14,7 @@ public sealed class IndexModel(BulwarkDbContext db, Caller caller, PersonalVisib
 {
     public const int Limit = 200;
 
-    public sealed record Row(Guid Id, string Title, Severity Severity, IncidentStatus Status, DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen, int Findings, DateTimeOffset UpdatedAt);
+    public sealed record Row(Guid Id, string Title, Severity Severity, IncidentStatus Status, DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen, int Findings, DateTimeOffset UpdatedAt, Guid? MergedIntoId);
 
     [FromQuery(Name = "status")]
     public string? Status { get; set; }
@@ -24,6 +24,9 @@ public sealed class IndexModel(BulwarkDbContext db, Caller caller, PersonalVisib
     public IReadOnlyList<Row> Rows { get; private set; } = [];
 
     public int Total { get; private set; }
+
+    /// <summary>The title of each incident a listed one was merged into (those the organisation may see).</summary>
+    public IReadOnlyDictionary<Guid, string> MergedInto { get; private set; } = new Dictionary<Guid, string>();
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -41,7 +44,9 @@ public sealed class IndexModel(BulwarkDbContext db, Caller caller, PersonalVisib
             .Select(i => new Row(
                 i.Id, i.Title, i.Severity, i.Status, i.FirstSeen, i.LastSeen,
                 db.Findings.Count(f => f.IncidentId == i.Id && (f.PersonId == null || shared.Contains(f.PersonId.Value))),
-                i.UpdatedAt))
+                i.UpdatedAt,
+                i.MergedIntoId))
             .ToListAsync(ct);
+        MergedInto = await OrgData.MergedIntoTitlesAsync(db, shared, [.. Rows.Where(r => r.MergedIntoId is not null).Select(r => r.MergedIntoId!.Value).Distinct()], ct);
     }
 }
