@@ -42,8 +42,14 @@ public abstract class IncidentVisibilityTests<TServer>(TServer server) : IClassF
 
             db.PersonalAccounts.Add(new PersonalAccount
             {
-                Id = account, OrganisationId = member.Id, PersonId = sharingPerson, EncryptedAddress = [1], AddressLookup = [2],
-                VerifiedAt = now, OrganisationMayView = true, CreatedAt = now,
+                Id = account,
+                OrganisationId = member.Id,
+                PersonId = sharingPerson,
+                EncryptedAddress = [1],
+                AddressLookup = [2],
+                VerifiedAt = now,
+                OrganisationMayView = true,
+                CreatedAt = now,
             });
             db.Consents.Add(new ConsentRecord { Id = Id(), OrganisationId = member.Id, PersonId = sharingPerson, Scope = Consents.OrganisationView(account), Statement = Consents.OrganisationViewStatement, GrantedAt = now });
             db.Incidents.AddRange(
@@ -77,15 +83,39 @@ public abstract class IncidentVisibilityTests<TServer>(TServer server) : IClassF
 
     private static Incident Incident(Guid id, Guid org, Guid? person, string family, string key, DateTimeOffset now) => new()
     {
-        Id = id, OrganisationId = org, PersonId = person, Family = family, GroupKey = key, Title = "Suspicious sign-in",
-        Severity = Severity.High, Confidence = Confidence.High, Status = IncidentStatus.Unconfirmed, FirstSeen = now, LastSeen = now, CreatedAt = now, UpdatedAt = now,
+        Id = id,
+        OrganisationId = org,
+        PersonId = person,
+        Family = family,
+        GroupKey = key,
+        Title = "Suspicious sign-in",
+        Severity = Severity.High,
+        Confidence = Confidence.High,
+        Status = IncidentStatus.Unconfirmed,
+        FirstSeen = now,
+        LastSeen = now,
+        CreatedAt = now,
+        UpdatedAt = now,
     };
 
     private static FindingRecord Finding(Guid org, Guid incident, Guid? person, string findingId, DateTimeOffset now) => new()
     {
-        Id = Guid.CreateVersion7(now), OrganisationId = org, IncidentId = incident, PersonId = person, FindingId = findingId,
-        DetectionId = "identity.sign-in.suspicious", Title = "Suspicious sign-in", Severity = Severity.High, Confidence = Confidence.High,
-        FirstSeen = now, LastSeen = now, Subject = "198.51.100.7", EvidenceJson = "[]", Remediation = "Change the password.", Source = "test", ReceivedAt = now,
+        Id = Guid.CreateVersion7(now),
+        OrganisationId = org,
+        IncidentId = incident,
+        PersonId = person,
+        FindingId = findingId,
+        DetectionId = "identity.sign-in.suspicious",
+        Title = "Suspicious sign-in",
+        Severity = Severity.High,
+        Confidence = Confidence.High,
+        FirstSeen = now,
+        LastSeen = now,
+        Subject = "198.51.100.7",
+        EvidenceJson = "[]",
+        Remediation = "Change the password.",
+        Source = "test",
+        ReceivedAt = now,
     };
 }
 
