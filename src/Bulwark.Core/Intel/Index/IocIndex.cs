@@ -1,0 +1,246 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Bulwark.Core.Intel.Index;
+
+/// <summary>
+/// An immutable, thread-safe index of indicators of compromise with typed, allocation-free lookups (intel.md
+/// §6.4): exact values in hash tables keyed by parsed values (IP integers, hash digests) or by strings through
+/// span lookups; CIDR ranges as sorted segments; domains by a label-suffix walk. Each lookup returns the ids of
+/// the matching entries; read an entry with <see cref="GetEntry"/> and check <see cref="IsValidAt"/> before
+/// alerting. Build one with <see cref="IocIndexBuilder"/>; rebuild and swap the reference to refresh.
+/// </summary>
+public sealed class IocIndex
+{
+    private const int StackLimit = 512;
+
+    private readonly EntryTable _entries;
+    private readonly IocTables _tables;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _domains;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _urls;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _emails;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _userAgents;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _fileNames;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _filePaths;
+
+    internal IocIndex(EntryTable entries, IocTables tables)
+    {
+        _entries = entries;
+        _tables = tables;
+        _domains = tables.Domains.Map.GetAlternateLookup<ReadOnlySpan<char>>();
+        _urls = tables.Urls.Map.GetAlternateLookup<ReadOnlySpan<char>>();
+        _emails = tables.Emails.Map.GetAlternateLookup<ReadOnlySpan<char>>();
+        _userAgents = tables.UserAgents.Map.GetAlternateLookup<ReadOnlySpan<char>>();
+        _fileNames = tables.FileNames.Map.GetAlternateLookup<ReadOnlySpan<char>>();
+        _filePaths = tables.FilePaths.Map.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>Number of entries (ids are 0 to Count - 1).</summary>
+    public int Count => _entries.Values.Length;
+
+    public IocEntry GetEntry(int id)
+    {
+        var e = _entries;
+        return new IocEntry(
+            id,
+            (IocKind)e.Kinds[id],
+            e.Values[id],
+            e.SourceNames[e.Sources[id]],
+            (Tlp)e.Tlps[id],
+            e.Confidences[id],
+            e.ValidFrom[id] == long.MinValue ? null : new DateTimeOffset(e.ValidFrom[id], TimeSpan.Zero),
+            e.ValidUntil[id] == long.MaxValue ? null : new DateTimeOffset(e.ValidUntil[id], TimeSpan.Zero),
+            e.References[id]);
+    }
+
+    public Tlp GetTlp(int id) => (Tlp)_entries.Tlps[id];
+
+    public int GetConfidence(int id) => _entries.Confidences[id];
+
+    /// <summary>True when <paramref name="at"/> is within the entry's validity: valid-from ≤ at &lt; valid-until.</summary>
+    public bool IsValidAt(int id, DateTimeOffset at)
+    {
+        var ticks = at.UtcTicks;
+        return ticks >= _entries.ValidFrom[id] && ticks < _entries.ValidUntil[id];
+    }
+
+    /// <summary>The TLP of a result derived from all of <paramref name="matches"/>: the strictest (intel.md §8.2).</summary>
+    public Tlp EffectiveTlp(IocMatches matches)
+    {
+        var max = Tlp.Clear;
+        foreach (var id in matches)
+        {
+            var tlp = (Tlp)_entries.Tlps[id];
+            max = tlp > max ? tlp : max;
+        }
+
+        return max;
+    }
+
+    /// <summary>
+    /// IP address entries equal to <paramref name="address"/>, then every CIDR range containing it, longest prefix
+    /// first. An IPv4-mapped IPv6 address (<c>::ffff:a.b.c.d</c>) is looked up as its IPv4 address.
+    /// </summary>
+    public IocMatches Match(IPAddress address)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        if (address.AddressFamily == AddressFamily.InterNetwork && address.TryWriteBytes(bytes, out _))
+        {
+            return MatchIPv4(BinaryPrimitives.ReadUInt32BigEndian(bytes));
+        }
+
+        return address.AddressFamily == AddressFamily.InterNetworkV6 && address.TryWriteBytes(bytes, out _)
+            ? MatchIPv6(BinaryPrimitives.ReadUInt128BigEndian(bytes))
+            : IocMatches.Empty;
+    }
+
+    /// <summary>As <see cref="Match(IPAddress)"/>, from text (dotted IPv4 or IPv6); no match when it is not an address.</summary>
+    public IocMatches Match(scoped ReadOnlySpan<char> ipText)
+    {
+        ipText = ipText.Trim();
+        if (ipText.Contains(':'))
+        {
+            return IocText.TryParseIPv6(ipText, out var v6) ? MatchIPv6(v6) : IocMatches.Empty;
+        }
+
+        return IocText.TryParseIPv4(ipText, out var v4) ? MatchIPv4(v4) : IocMatches.Empty;
+    }
+
+    /// <summary>As <see cref="Match(IPAddress)"/>, for an IPv4 address as a host-order integer.</summary>
+    public IocMatches MatchIPv4(uint address) =>
+        new(_tables.IPv4.Match(address), _tables.CidrV4Ranges.Match(address));
+
+    /// <summary>As <see cref="Match(IPAddress)"/>, for an IPv6 address as a host-order integer.</summary>
+    public IocMatches MatchIPv6(UInt128 address) =>
+        IocText.IsIPv4Mapped(address, out var v4)
+            ? MatchIPv4(v4)
+            : new(_tables.IPv6.Match(address), _tables.CidrV6Ranges.Match(address));
+
+    /// <summary>
+    /// Domain entries for <paramref name="host"/> or any parent domain (label boundaries only: <c>notevil.com</c>
+    /// does not hit <c>evil.com</c>), nearest domain first. Case-insensitive; a trailing dot is ignored.
+    /// </summary>
+    public IocMatches MatchDomain(scoped ReadOnlySpan<char> host)
+    {
+        host = IocText.TrimHost(host);
+        if (_tables.Domains.Count == 0 || host.IsEmpty)
+        {
+            return IocMatches.Empty;
+        }
+
+        // The longest suffix in the table carries its parents' ids too, so the first hit is the whole answer.
+        while (true)
+        {
+            if (_domains.TryGetValue(host, out var ordinal))
+            {
+                return new(_tables.Domains.Postings(ordinal));
+            }
+
+            var dot = host.IndexOf('.');
+            if (dot < 0)
+            {
+                return IocMatches.Empty;
+            }
+
+            host = host[(dot + 1)..];
+        }
+    }
+
+    /// <summary>
+    /// URL entries equal to <paramref name="url"/> after normalisation (see <see cref="IocKind.Url"/>), then the
+    /// domain entries matching its host. No match when it is not an absolute URL.
+    /// </summary>
+    public IocMatches MatchUrl(scoped ReadOnlySpan<char> url)
+    {
+        char[]? rented = null;
+        var buffer = url.Length < StackLimit ? stackalloc char[StackLimit] : (rented = ArrayPool<char>.Shared.Rent(url.Length + 1));
+        try
+        {
+            var length = IocText.NormalizeUrl(url, buffer, out var host);
+            if (length < 0)
+            {
+                return IocMatches.Empty;
+            }
+
+            var exact = _urls.TryGetValue(buffer[..length], out var ordinal) ? _tables.Urls.Postings(ordinal) : default;
+            return new(exact, MatchDomain(buffer[host]).First);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>E-mail entries equal to <paramref name="address"/>, case-insensitive.</summary>
+    public IocMatches MatchEmail(scoped ReadOnlySpan<char> address) => Lookup(_emails, _tables.Emails, address.Trim());
+
+    /// <summary>MD5, SHA-1 or SHA-256 entries for a hex digest (the length picks the algorithm), case-insensitive.</summary>
+    public IocMatches MatchHash(scoped ReadOnlySpan<char> hex)
+    {
+        hex = hex.Trim();
+        Span<byte> digest = stackalloc byte[32];
+        return hex.Length is 32 or 40 or 64 && IocText.TryParseHex(hex, digest[..(hex.Length / 2)])
+            ? MatchHash(digest[..(hex.Length / 2)])
+            : IocMatches.Empty;
+    }
+
+    /// <summary>MD5, SHA-1 or SHA-256 entries for a raw digest of 16, 20 or 32 bytes.</summary>
+    public IocMatches MatchHash(scoped ReadOnlySpan<byte> digest) => digest.Length switch
+    {
+        16 => new(_tables.Md5.Match(BinaryPrimitives.ReadUInt128BigEndian(digest))),
+        20 => new(_tables.Sha1.Match(Sha1Key.From(digest))),
+        32 => new(_tables.Sha256.Match(Sha256Key.From(digest))),
+        _ => IocMatches.Empty,
+    };
+
+    /// <summary>User-agent entries exactly equal (ordinal) to <paramref name="userAgent"/>.</summary>
+    public IocMatches MatchUserAgent(scoped ReadOnlySpan<char> userAgent) => Lookup(_userAgents, _tables.UserAgents, userAgent);
+
+    /// <summary>
+    /// File-name entries for the last segment of <paramref name="nameOrPath"/>, case-insensitive, ignoring the
+    /// trailing dots and spaces that Windows ignores.
+    /// </summary>
+    public IocMatches MatchFileName(scoped ReadOnlySpan<char> nameOrPath) => Lookup(_fileNames, _tables.FileNames, IocText.FileNameOf(nameOrPath.Trim()));
+
+    /// <summary>File-path entries equal to <paramref name="path"/>, case-insensitive, with <c>\</c> and <c>/</c> equal.</summary>
+    public IocMatches MatchFilePath(scoped ReadOnlySpan<char> path)
+    {
+        path = path.Trim();
+        char[]? rented = null;
+        var buffer = path.Length <= StackLimit ? stackalloc char[StackLimit] : (rented = ArrayPool<char>.Shared.Rent(path.Length));
+        try
+        {
+            var normalized = buffer[..path.Length];
+            IocText.NormalizeSeparators(path, normalized);
+            return Lookup(_filePaths, _tables.FilePaths, normalized);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static IocMatches Lookup(
+        Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, ValueTable<string> table, scoped ReadOnlySpan<char> key) =>
+        table.Count > 0 && lookup.TryGetValue(key, out var ordinal) ? new(table.Postings(ordinal)) : IocMatches.Empty;
+
+    /// <summary>Entry metadata as parallel arrays: a few bytes per entry beyond its value string.</summary>
+    internal sealed record EntryTable(
+        string[] Values,
+        int[] Sources,
+        byte[] Kinds,
+        byte[] Tlps,
+        byte[] Confidences,
+        long[] ValidFrom,
+        long[] ValidUntil,
+        string?[] References,
+        string[] SourceNames);
+}

@@ -1,0 +1,354 @@
+using System.Buffers;
+
+namespace Bulwark.Core.Intel.Index;
+
+/// <summary>Allocation-free parsing and normalisation shared by the builder (at add) and the index (at lookup).</summary>
+internal static class IocText
+{
+    private static readonly SearchValues<char> UrlAuthorityEnd = SearchValues.Create("/?#");
+
+    public static bool TryParseIPv4(ReadOnlySpan<char> s, out uint value)
+    {
+        value = 0;
+        var parts = 0;
+        var i = 0;
+        while (parts < 4)
+        {
+            var start = i;
+            uint octet = 0;
+            while (i < s.Length && i - start < 3 && char.IsAsciiDigit(s[i]))
+            {
+                octet = (octet * 10) + (uint)(s[i] - '0');
+                i++;
+            }
+
+            if (i == start || octet > 255)
+            {
+                return false;
+            }
+
+            value = (value << 8) | octet;
+            parts++;
+            if (parts < 4)
+            {
+                if (i >= s.Length || s[i] != '.')
+                {
+                    return false;
+                }
+
+                i++;
+            }
+        }
+
+        return i == s.Length;
+    }
+
+    /// <summary>Parses RFC 4291 text (with <c>::</c>, an embedded IPv4 tail, optional brackets and zone id).</summary>
+    public static bool TryParseIPv6(ReadOnlySpan<char> s, out UInt128 value)
+    {
+        value = 0;
+        if (s.Length > 2 && s[0] == '[' && s[^1] == ']')
+        {
+            s = s[1..^1];
+        }
+
+        var zone = s.IndexOf('%');
+        if (zone >= 0)
+        {
+            s = s[..zone];
+        }
+
+        if (s.SequenceEqual("::"))
+        {
+            return true;
+        }
+
+        Span<ushort> groups = stackalloc ushort[8];
+        int count = 0, gap = -1, i = 0;
+        if (s.StartsWith("::"))
+        {
+            gap = 0;
+            i = 2;
+        }
+        else if (s.Length == 0 || s[0] == ':')
+        {
+            return false;
+        }
+
+        while (i < s.Length)
+        {
+            if (count == 8)
+            {
+                return false;
+            }
+
+            var colon = s[i..].IndexOf(':');
+            var segEnd = colon < 0 ? s.Length : i + colon;
+            var seg = s[i..segEnd];
+            if (seg.Contains('.'))
+            {
+                if (segEnd != s.Length || count > 6 || !TryParseIPv4(seg, out var v4))
+                {
+                    return false;
+                }
+
+                groups[count++] = (ushort)(v4 >> 16);
+                groups[count++] = (ushort)v4;
+                break;
+            }
+
+            if (seg.Length is 0 or > 4)
+            {
+                return false;
+            }
+
+            var group = 0;
+            foreach (var c in seg)
+            {
+                var h = HexDigit(c);
+                if (h < 0)
+                {
+                    return false;
+                }
+
+                group = (group << 4) | h;
+            }
+
+            groups[count++] = (ushort)group;
+            i = segEnd;
+            if (i == s.Length)
+            {
+                break;
+            }
+
+            i++;
+            if (i < s.Length && s[i] == ':')
+            {
+                if (gap >= 0)
+                {
+                    return false;
+                }
+
+                gap = count;
+                i++;
+            }
+            else if (i == s.Length)
+            {
+                return false;
+            }
+        }
+
+        if (gap < 0 ? count != 8 : count > 7)
+        {
+            return false;
+        }
+
+        UInt128 result = 0;
+        var zeros = 16 * (8 - count);
+        for (var k = 0; k < count; k++)
+        {
+            if (k == gap)
+            {
+                result <<= zeros;
+            }
+
+            result = (result << 16) | groups[k];
+        }
+
+        if (gap == count)
+        {
+            result <<= zeros;
+        }
+
+        value = result;
+        return true;
+    }
+
+    /// <summary>An IPv4-mapped IPv6 address (<c>::ffff:a.b.c.d</c>) as its IPv4 value.</summary>
+    public static bool IsIPv4Mapped(UInt128 v6, out uint v4)
+    {
+        v4 = (uint)v6;
+        return v6 >> 32 == 0xFFFF;
+    }
+
+    public static int HexDigit(char c) => c switch
+    {
+        >= '0' and <= '9' => c - '0',
+        >= 'a' and <= 'f' => c - 'a' + 10,
+        >= 'A' and <= 'F' => c - 'A' + 10,
+        _ => -1,
+    };
+
+    /// <summary>Parses exactly <c>digest.Length * 2</c> hex digits of either case (vectorised by the runtime).</summary>
+    public static bool TryParseHex(ReadOnlySpan<char> hex, Span<byte> digest) =>
+        hex.Length == digest.Length * 2
+        && Convert.FromHexString(hex, digest, out _, out var written) == OperationStatus.Done
+        && written == digest.Length;
+
+    /// <summary>
+    /// Writes the normalised URL to <paramref name="dest"/> (at least <c>url.Length + 1</c> chars): scheme and host
+    /// lower-case, trailing dot of the host and a default port dropped, empty path made <c>/</c>, escapes of
+    /// unreserved characters decoded and other escapes upper-cased, fragment dropped; path and query keep their case.
+    /// Returns the length, or -1 when the text is not an absolute URL; <paramref name="host"/> is the host's range.
+    /// </summary>
+    public static int NormalizeUrl(ReadOnlySpan<char> url, Span<char> dest, out Range host)
+    {
+        host = default;
+        url = url.Trim();
+        var schemeEnd = url.IndexOf("://");
+        if (schemeEnd <= 0)
+        {
+            return -1;
+        }
+
+        var scheme = url[..schemeEnd];
+        foreach (var c in scheme)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('+' or '-' or '.'))
+            {
+                return -1;
+            }
+        }
+
+        var n = scheme.ToLowerInvariant(dest);
+        "://".CopyTo(dest[n..]);
+        n += 3;
+
+        var rest = url[(schemeEnd + 3)..];
+        var authorityEnd = rest.IndexOfAny(UrlAuthorityEnd);
+        var authority = authorityEnd < 0 ? rest : rest[..authorityEnd];
+        var tail = authorityEnd < 0 ? [] : rest[authorityEnd..];
+
+        var at = authority.LastIndexOf('@');
+        if (at >= 0)
+        {
+            authority[..(at + 1)].CopyTo(dest[n..]);
+            n += at + 1;
+            authority = authority[(at + 1)..];
+        }
+
+        ReadOnlySpan<char> hostText, port = [];
+        if (authority.StartsWith('['))
+        {
+            var close = authority.IndexOf(']');
+            if (close < 0)
+            {
+                return -1;
+            }
+
+            hostText = authority[..(close + 1)];
+            var after = authority[(close + 1)..];
+            if (after.Length > 0)
+            {
+                if (after[0] != ':')
+                {
+                    return -1;
+                }
+
+                port = after[1..];
+            }
+        }
+        else
+        {
+            var colon = authority.LastIndexOf(':');
+            hostText = colon < 0 ? authority : authority[..colon];
+            port = colon < 0 ? [] : authority[(colon + 1)..];
+        }
+
+        if (hostText.EndsWith('.'))
+        {
+            hostText = hostText[..^1];
+        }
+
+        if (hostText.IsEmpty)
+        {
+            return -1;
+        }
+
+        var hostStart = n;
+        n += hostText.ToLowerInvariant(dest[n..]);
+        host = hostStart..n;
+
+        foreach (var c in port)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return -1;
+            }
+        }
+
+        port = port.TrimStart('0');
+        if (!port.IsEmpty && !IsDefaultPort(dest[..schemeEnd], port))
+        {
+            dest[n++] = ':';
+            port.CopyTo(dest[n..]);
+            n += port.Length;
+        }
+
+        var fragment = tail.IndexOf('#');
+        if (fragment >= 0)
+        {
+            tail = tail[..fragment];
+        }
+
+        if (tail.IsEmpty || tail[0] != '/')
+        {
+            dest[n++] = '/';
+        }
+
+        for (var i = 0; i < tail.Length; i++)
+        {
+            var c = tail[i];
+            if (c == '%' && i + 2 < tail.Length)
+            {
+                int hi = HexDigit(tail[i + 1]), lo = HexDigit(tail[i + 2]);
+                if ((hi | lo) >= 0)
+                {
+                    var decoded = (char)((hi << 4) | lo);
+                    if (char.IsAsciiLetterOrDigit(decoded) || decoded is '-' or '.' or '_' or '~')
+                    {
+                        dest[n++] = decoded;
+                    }
+                    else
+                    {
+                        dest[n++] = '%';
+                        dest[n++] = char.ToUpperInvariant(tail[i + 1]);
+                        dest[n++] = char.ToUpperInvariant(tail[i + 2]);
+                    }
+
+                    i += 2;
+                    continue;
+                }
+            }
+
+            dest[n++] = c;
+        }
+
+        return n;
+    }
+
+    private static bool IsDefaultPort(ReadOnlySpan<char> scheme, ReadOnlySpan<char> port) =>
+        port switch
+        {
+            "80" => scheme is "http" or "ws",
+            "443" => scheme is "https" or "wss",
+            "21" => scheme is "ftp",
+            _ => false,
+        };
+
+    /// <summary>The last segment of a Windows or POSIX path, with the trailing dots and spaces Win32 ignores removed.</summary>
+    public static ReadOnlySpan<char> FileNameOf(ReadOnlySpan<char> path)
+    {
+        var slash = path.LastIndexOfAny('\\', '/');
+        return path[(slash + 1)..].TrimEnd(". ");
+    }
+
+    /// <summary>Copies a path with every <c>/</c> turned into <c>\</c>.</summary>
+    public static void NormalizeSeparators(ReadOnlySpan<char> path, Span<char> dest) => path.Replace(dest, '/', '\\');
+
+    public static ReadOnlySpan<char> TrimHost(ReadOnlySpan<char> host)
+    {
+        host = host.Trim();
+        return host.EndsWith('.') ? host[..^1] : host;
+    }
+}

@@ -1,0 +1,328 @@
+using System.Net;
+using Bulwark.Core.Intel.Index;
+
+namespace Bulwark.Core.Tests.Intel;
+
+public class IocIndexTests
+{
+    private static IocIndicator Ioc(IocKind kind, string value, string source = "feed-a") => new(kind, value, source);
+
+    private static (IocIndex Index, int[] Ids) Build(params IocIndicator[] indicators)
+    {
+        var builder = new IocIndexBuilder();
+        var ids = indicators.Select(i => builder.Add(i)).ToArray();
+        return (builder.Build(), ids);
+    }
+
+    [Fact]
+    public void IPv4_matches_exact_address_only()
+    {
+        var (index, ids) = Build(Ioc(IocKind.IPv4, "203.0.113.7"));
+
+        Assert.Equal(ids, index.Match("203.0.113.7").ToArray());
+        Assert.Equal(ids, index.Match(IPAddress.Parse("203.0.113.7")).ToArray());
+        Assert.True(index.Match("203.0.113.8").IsEmpty);
+        Assert.True(index.Match("203.0.113").IsEmpty);
+        Assert.True(index.Match("not an ip").IsEmpty);
+    }
+
+    [Fact]
+    public void IPv4_mapped_IPv6_matches_the_IPv4_entry()
+    {
+        var (index, ids) = Build(Ioc(IocKind.IPv4, "1.2.3.4"), Ioc(IocKind.CidrV4, "10.0.0.0/8"));
+
+        Assert.Equal([ids[0]], index.Match("::ffff:1.2.3.4").ToArray());
+        Assert.Equal([ids[0]], index.Match(IPAddress.Parse("::ffff:1.2.3.4")).ToArray());
+        Assert.Equal([ids[1]], index.Match("::ffff:10.9.8.7").ToArray());
+        Assert.True(index.Match("::1.2.3.4").IsEmpty);
+    }
+
+    [Fact]
+    public void IPv6_matches_any_spelling_of_the_address()
+    {
+        var (index, ids) = Build(Ioc(IocKind.IPv6, "2001:DB8::1"));
+
+        Assert.Equal(ids, index.Match("2001:0db8:0000:0000:0000:0000:0000:0001").ToArray());
+        Assert.Equal(ids, index.Match("[2001:db8::1]").ToArray());
+        Assert.Equal(ids, index.Match(IPAddress.Parse("2001:db8::1")).ToArray());
+        Assert.True(index.Match("2001:db8::2").IsEmpty);
+    }
+
+    [Fact]
+    public void Cidr_boundaries_and_overlaps_return_every_containing_range_longest_prefix_first()
+    {
+        var (index, ids) = Build(
+            Ioc(IocKind.CidrV4, "0.0.0.0/0"),
+            Ioc(IocKind.CidrV4, "192.168.0.0/16"),
+            Ioc(IocKind.CidrV4, "192.168.1.0/24"),
+            Ioc(IocKind.CidrV4, "192.168.1.77/32"),
+            Ioc(IocKind.IPv4, "192.168.1.77"));
+
+        Assert.Equal([ids[4], ids[3], ids[2], ids[1], ids[0]], index.Match("192.168.1.77").ToArray());
+        Assert.Equal([ids[2], ids[1], ids[0]], index.Match("192.168.1.0").ToArray());
+        Assert.Equal([ids[2], ids[1], ids[0]], index.Match("192.168.1.255").ToArray());
+        Assert.Equal([ids[1], ids[0]], index.Match("192.168.2.0").ToArray());
+        Assert.Equal([ids[1], ids[0]], index.Match("192.168.255.255").ToArray());
+        Assert.Equal([ids[0]], index.Match("192.169.0.0").ToArray());
+        Assert.Equal([ids[0]], index.Match("0.0.0.0").ToArray());
+        Assert.Equal([ids[0]], index.Match("255.255.255.255").ToArray());
+    }
+
+    [Fact]
+    public void Cidr_v4_host_bits_are_masked_and_ranges_end_exactly()
+    {
+        var (index, ids) = Build(Ioc(IocKind.CidrV4, "10.1.2.3/30"));
+
+        Assert.Equal("10.1.2.3/30", index.GetEntry(ids[0]).Value);
+        Assert.True(index.Match("10.1.1.255").IsEmpty);
+        Assert.Equal(ids, index.Match("10.1.2.0").ToArray());
+        Assert.Equal(ids, index.Match("10.1.2.3").ToArray());
+        Assert.True(index.Match("10.1.2.4").IsEmpty);
+    }
+
+    [Fact]
+    public void Cidr_v6_from_slash_0_to_slash_128()
+    {
+        var (index, ids) = Build(
+            Ioc(IocKind.CidrV6, "::/0"),
+            Ioc(IocKind.CidrV6, "2001:db8::/32"),
+            Ioc(IocKind.CidrV6, "2001:db8::ffff/128"));
+
+        Assert.Equal([ids[2], ids[1], ids[0]], index.Match("2001:db8::ffff").ToArray());
+        Assert.Equal([ids[1], ids[0]], index.Match("2001:db8:ffff:ffff:ffff:ffff:ffff:ffff").ToArray());
+        Assert.Equal([ids[0]], index.Match("2001:db9::").ToArray());
+        Assert.Equal([ids[0]], index.Match("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff").ToArray());
+    }
+
+    [Fact]
+    public void Domain_matches_itself_and_subdomains_but_not_look_alikes()
+    {
+        var (index, ids) = Build(Ioc(IocKind.Domain, "Evil.com."), Ioc(IocKind.Domain, "cdn.evil.com"));
+
+        Assert.Equal("evil.com", index.GetEntry(ids[0]).Value);
+        Assert.Equal([ids[0]], index.MatchDomain("evil.com").ToArray());
+        Assert.Equal([ids[0]], index.MatchDomain("EVIL.COM.").ToArray());
+        Assert.Equal([ids[0]], index.MatchDomain("a.b.evil.com").ToArray());
+        Assert.Equal([ids[1], ids[0]], index.MatchDomain("x.cdn.evil.com").ToArray());
+        Assert.True(index.MatchDomain("notevil.com").IsEmpty);
+        Assert.True(index.MatchDomain("evil.com.au").IsEmpty);
+        Assert.True(index.MatchDomain("com").IsEmpty);
+    }
+
+    [Theory]
+    [InlineData("HTTP://Evil.COM:80/Path/a%7Eb?q=1#frag")]
+    [InlineData("http://evil.com/Path/a~b?q=1")]
+    [InlineData("http://evil.com./Path/%61%7eb?q=1")]
+    public void Url_normalises_scheme_host_port_escapes_and_fragment(string lookup)
+    {
+        var (index, ids) = Build(Ioc(IocKind.Url, "http://evil.com/Path/a~b?q=1"));
+
+        Assert.Equal(ids, index.MatchUrl(lookup).ToArray());
+    }
+
+    [Fact]
+    public void Url_keeps_path_case_non_default_ports_and_reserved_escapes()
+    {
+        var (index, ids) = Build(Ioc(IocKind.Url, "https://EVIL.com:443"), Ioc(IocKind.Url, "https://evil.com:8443/a%2fb"));
+
+        Assert.Equal("https://evil.com/", index.GetEntry(ids[0]).Value);
+        Assert.Equal("https://evil.com:8443/a%2Fb", index.GetEntry(ids[1]).Value);
+        Assert.Equal([ids[0]], index.MatchUrl("https://evil.com/#top").ToArray());
+        Assert.True(index.MatchUrl("https://evil.com/PATH").IsEmpty);
+        Assert.True(index.MatchUrl("https://evil.com:8443/a/b").IsEmpty);
+        Assert.Equal([ids[1]], index.MatchUrl("https://evil.com:8443/a%2Fb").ToArray());
+        Assert.True(index.MatchUrl("http://evil.com/").IsEmpty);
+    }
+
+    [Fact]
+    public void Url_lookup_also_returns_domain_entries_for_its_host()
+    {
+        var (index, ids) = Build(Ioc(IocKind.Url, "https://x.evil.com/login"), Ioc(IocKind.Domain, "evil.com"));
+
+        Assert.Equal([ids[0], ids[1]], index.MatchUrl("https://X.evil.com/login").ToArray());
+        Assert.Equal([ids[1]], index.MatchUrl("https://y.evil.com/other").ToArray());
+    }
+
+    [Fact]
+    public void Email_is_case_insensitive()
+    {
+        var (index, ids) = Build(Ioc(IocKind.Email, "Phish@Evil.com"));
+
+        Assert.Equal("phish@evil.com", index.GetEntry(ids[0]).Value);
+        Assert.Equal(ids, index.MatchEmail("PHISH@evil.COM").ToArray());
+        Assert.True(index.MatchEmail("phish2@evil.com").IsEmpty);
+    }
+
+    [Fact]
+    public void Hashes_match_case_insensitively_by_length()
+    {
+        const string Md5 = "D41D8CD98F00B204E9800998ECF8427E";
+        const string Sha1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
+        const string Sha256 = "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855";
+        var (index, ids) = Build(Ioc(IocKind.Md5, Md5), Ioc(IocKind.Sha1, Sha1), Ioc(IocKind.Sha256, Sha256));
+
+        Assert.Equal([ids[0]], index.MatchHash(Md5.ToLowerInvariant()).ToArray());
+        Assert.Equal([ids[1]], index.MatchHash(Sha1.ToUpperInvariant()).ToArray());
+        Assert.Equal([ids[2]], index.MatchHash(Sha256).ToArray());
+        Assert.Equal([ids[2]], index.MatchHash(Convert.FromHexString(Sha256)).ToArray());
+        Assert.Equal(Sha256.ToLowerInvariant(), index.GetEntry(ids[2]).Value);
+        Assert.True(index.MatchHash(string.Concat(Sha256.AsSpan(0, 63), "0")).IsEmpty);
+        Assert.True(index.MatchHash(Sha256.AsSpan(0, 62)).IsEmpty);
+    }
+
+    [Fact]
+    public void Hash_of_wrong_length_is_rejected_at_Add_naming_the_value()
+    {
+        var builder = new IocIndexBuilder();
+
+        var error = Assert.Throws<ArgumentException>(() => builder.Add(Ioc(IocKind.Sha256, "abc123")));
+
+        Assert.StartsWith("Sha256 'abc123' has 6 characters; a hex Sha256 hash has 64", error.Message);
+        Assert.Equal(0, builder.Count);
+    }
+
+    [Fact]
+    public void Malformed_indicators_are_rejected_with_reasons_and_the_rest_are_added()
+    {
+        var builder = new IocIndexBuilder();
+        var results = new[]
+        {
+            builder.TryAdd(Ioc(IocKind.IPv4, "300.1.1.1")),
+            builder.TryAdd(Ioc(IocKind.CidrV4, "10.0.0.0/33")),
+            builder.TryAdd(Ioc(IocKind.Domain, "evil..com")),
+            builder.TryAdd(Ioc(IocKind.Url, "evil.com/path")),
+            builder.TryAdd(Ioc(IocKind.Md5, "zz1d8cd98f00b204e9800998ecf8427e")),
+            builder.TryAdd(Ioc(IocKind.FileName, @"c:\temp\x.exe")),
+            builder.TryAdd(Ioc(IocKind.Domain, "ok.example", source: "")),
+            builder.TryAdd(Ioc(IocKind.Domain, "ok.example") with { Confidence = 101 }),
+            builder.TryAdd(Ioc(IocKind.Domain, "good.example")),
+        };
+
+        Assert.Equal(
+            [
+                "IPv4 '300.1.1.1' is not an IPv4 address (a.b.c.d)",
+                "CidrV4 '10.0.0.0/33' is not a CIDR range: expected address/prefix-length with a length from 0 to 32",
+                "Domain 'evil..com' is not a domain name (letters, digits, '-', '_' in non-empty labels separated by '.')",
+                "Url 'evil.com/path' is not an absolute URL (scheme://host/path)",
+                "Md5 'zz1d8cd98f00b204e9800998ecf8427e' contains characters that are not hex digits",
+                @"FileName 'c:\temp\x.exe' is not a file name (empty, or it contains a path separator: use FilePath)",
+                "Domain 'ok.example' has no source id",
+                "Domain 'ok.example' has confidence 101; expected 0 to 100",
+                null,
+            ],
+            results.Select(r => r.Error));
+        Assert.Equal(0, results[^1].EntryId);
+        var index = builder.Build();
+        Assert.Equal(1, index.Count);
+        Assert.Equal([0], index.MatchDomain("good.example").ToArray());
+    }
+
+    [Fact]
+    public void User_agent_matches_exactly()
+    {
+        var (index, ids) = Build(Ioc(IocKind.UserAgent, "python-requests/2.31"));
+
+        Assert.Equal(ids, index.MatchUserAgent("python-requests/2.31").ToArray());
+        Assert.True(index.MatchUserAgent("Python-Requests/2.31").IsEmpty);
+        Assert.True(index.MatchUserAgent("python-requests/2.31 ").IsEmpty);
+    }
+
+    [Fact]
+    public void File_name_is_case_insensitive_and_found_at_the_end_of_a_path()
+    {
+        var (index, ids) = Build(Ioc(IocKind.FileName, "HttpProxy.ASPX"));
+
+        Assert.Equal(ids, index.MatchFileName("httpproxy.aspx").ToArray());
+        Assert.Equal(ids, index.MatchFileName(@"C:\inetpub\wwwroot\aspnet_client\HTTPPROXY.aspx").ToArray());
+        Assert.Equal(ids, index.MatchFileName("httpproxy.aspx. ").ToArray());
+        Assert.True(index.MatchFileName("httpproxy.aspx.bak").IsEmpty);
+    }
+
+    [Fact]
+    public void File_path_is_case_insensitive_with_either_separator()
+    {
+        var (index, ids) = Build(Ioc(IocKind.FilePath, @"C:\inetpub\wwwroot\aspnet_client\shell.aspx"));
+
+        Assert.Equal(ids, index.MatchFilePath("c:/INETPUB/wwwroot/aspnet_client/Shell.aspx").ToArray());
+        Assert.Equal(ids, index.MatchFilePath(@"c:\inetpub\wwwroot/aspnet_client\shell.aspx").ToArray());
+        Assert.True(index.MatchFilePath(@"c:\inetpub\wwwroot\shell.aspx").IsEmpty);
+    }
+
+    [Fact]
+    public void One_value_from_several_sources_keeps_every_entry_and_its_metadata()
+    {
+        var (index, ids) = Build(
+            Ioc(IocKind.Domain, "evil.com", "misp-1") with { Tlp = Tlp.Green, Confidence = 90, Reference = "indicator--1" },
+            Ioc(IocKind.Domain, "EVIL.com", "taxii-2") with { Tlp = Tlp.Red, Confidence = 40 });
+
+        Assert.Equal(ids, index.MatchDomain("mail.evil.com").ToArray());
+        Assert.Equal(new IocEntry(ids[0], IocKind.Domain, "evil.com", "misp-1", Tlp.Green, 90, null, null, "indicator--1"), index.GetEntry(ids[0]));
+        Assert.Equal(new IocEntry(ids[1], IocKind.Domain, "evil.com", "taxii-2", Tlp.Red, 40, null, null, null), index.GetEntry(ids[1]));
+        Assert.Equal(Tlp.Red, index.EffectiveTlp(index.MatchDomain("evil.com")));
+    }
+
+    [Fact]
+    public void Unmarked_indicator_defaults_to_amber()
+    {
+        var (index, ids) = Build(Ioc(IocKind.IPv4, "198.51.100.1"));
+
+        Assert.Equal(Tlp.Amber, index.GetEntry(ids[0]).Tlp);
+    }
+
+    [Fact]
+    public void Validity_window_includes_start_and_excludes_end()
+    {
+        var from = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var until = new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero);
+        var (index, ids) = Build(
+            Ioc(IocKind.IPv4, "198.51.100.1") with { ValidFrom = from, ValidUntil = until },
+            Ioc(IocKind.IPv4, "198.51.100.2"));
+
+        Assert.False(index.IsValidAt(ids[0], from.AddTicks(-1)));
+        Assert.True(index.IsValidAt(ids[0], from));
+        Assert.True(index.IsValidAt(ids[0], new DateTimeOffset(2026, 1, 31, 23, 0, 0, TimeSpan.FromHours(-5)).AddHours(-6)));
+        Assert.False(index.IsValidAt(ids[0], until));
+        Assert.True(index.IsValidAt(ids[1], DateTimeOffset.MinValue));
+        Assert.Equal(from, index.GetEntry(ids[0]).ValidFrom);
+    }
+
+    [Fact]
+    public void Validity_window_that_ends_before_it_starts_is_rejected()
+    {
+        var at = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var result = new IocIndexBuilder().TryAdd(Ioc(IocKind.IPv4, "198.51.100.1") with { ValidFrom = at, ValidUntil = at });
+
+        Assert.False(result.Added);
+        Assert.StartsWith("IPv4 '198.51.100.1' is valid until 2026-01-01", result.Error);
+    }
+
+    [Fact]
+    public void Lookups_do_not_allocate()
+    {
+        var (index, _) = Build(
+            Ioc(IocKind.IPv4, "1.2.3.4"),
+            Ioc(IocKind.CidrV4, "10.0.0.0/8"),
+            Ioc(IocKind.Domain, "evil.com"),
+            Ioc(IocKind.Url, "http://evil.com/a"),
+            Ioc(IocKind.Sha256, new string('a', 64)),
+            Ioc(IocKind.FilePath, @"c:\x\y.aspx"));
+        var address = IPAddress.Parse("10.1.2.3");
+        var sha = new string('A', 64);
+
+        var count = Lookups();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            count += Lookups();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(101 * 7, count);
+
+        int Lookups() =>
+            index.Match("1.2.3.4").Count + index.Match(address).Count + index.Match("2001:db8::1").Count
+            + index.MatchDomain("a.evil.com").Count + index.MatchDomain("notevil.com").Count
+            + index.MatchUrl("HTTP://EVIL.com:80/a#x").Count + index.MatchHash(sha).Count
+            + index.MatchFilePath("C:/X/Y.aspx").Count;
+    }
+}
