@@ -229,6 +229,23 @@ public abstract class PortalAccountTests<TServer>(TServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_person_signs_in_and_reads_the_portal_in_their_own_language_whatever_the_browser_says()
+    {
+        server.EnsureAvailable();
+        var member = await server.CreateMemberAsync("Langue Org " + Guid.NewGuid().ToString("N")[..6]);
+        var (_, user) = await PortalUsers.CreatePersonAsync(server, member.Id, $"fr-{Guid.NewGuid():N}@example.org", language: "fr");
+        var browser = new PortalBrowser(server);
+        browser.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+
+        var signIn = await browser.GetAsync("/account/sign-in");
+        await browser.SignInAsync(user.UserName!);
+        var security = await browser.GetAsync("/security");
+
+        Assert.Equal("Sign in", signIn.Document.QuerySelector("h1")!.TextContent);
+        Assert.Equal("Sécurité", security.Document.QuerySelector("h1")!.TextContent);
+    }
+
+    [Fact]
     public async Task A_person_who_chooses_Spanish_gets_the_portal_and_their_notices_in_Spanish()
     {
         var (_, user) = await PersonAsync($"lang-{Guid.NewGuid():N}@example.org");

@@ -35,6 +35,18 @@ public static class PortalModule
             o.LoginPath = "/account/sign-in";
             o.LogoutPath = "/account/sign-out";
             o.AccessDeniedPath = "/account/denied";
+
+            // Every sign-in (password, code, recovery code, passkey, invitation, reset) and every refresh after a
+            // language change carries the user's language to the pages through the culture cookie, in one place.
+            o.Events.OnSigningIn = context =>
+            {
+                if (context.Principal?.FindFirst(PortalClaims.LanguageClaim)?.Value is { } language)
+                {
+                    SetLanguageCookie(context.HttpContext.Response, language);
+                }
+
+                return Task.CompletedTask;
+            };
         });
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
 
@@ -111,7 +123,7 @@ public static class PortalModule
 
     public static void MapPortal(WebApplication app) => app.MapRazorPages();
 
-    /// <summary>The culture cookie that carries a person's language to every page (set at sign-in and when changed).</summary>
+    /// <summary>The culture cookie that carries a person's language to every page (written whenever the sign-in cookie is).</summary>
     public static void SetLanguageCookie(HttpResponse response, string language)
     {
         var culture = Languages.Contains(language) ? language : "en";

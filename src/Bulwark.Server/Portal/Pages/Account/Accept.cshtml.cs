@@ -132,7 +132,6 @@ public sealed partial class AcceptModel(
         }
 
         await signIn.SignInAsync(user, isPersistent: false);
-        PortalModule.SetLanguageCookie(Response, user.Language);
         TempData["Status"] = InLanguage(user.Language, () => t["Welcome to Bulwark, {0}. Add a passkey now: it is the safest way to sign in, and it cannot be phished.", person.DisplayName].Value);
         return Redirect("/security");
     }

@@ -31,7 +31,6 @@ public sealed class RecoveryModel(SignInManager<PortalUser> signIn, IStringLocal
         var result = await signIn.TwoFactorRecoveryCodeSignInAsync((Code ?? "").Replace(" ", "", StringComparison.Ordinal));
         if (result.Succeeded)
         {
-            PortalModule.SetLanguageCookie(Response, user.Language);
             TempData["Status"] = t["Signed in with a recovery code. That code is now used up."].Value;
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
         }

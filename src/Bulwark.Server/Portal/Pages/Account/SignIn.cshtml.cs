@@ -9,7 +9,7 @@ namespace Bulwark.Server.Portal.Pages.Account;
 
 /// <summary>Password (then TOTP or a recovery code when two-factor is on) or a passkey.</summary>
 [EnableRateLimiting(PortalModule.SignInRateLimit)]
-public sealed class SignInModel(SignInManager<PortalUser> signIn, UserManager<PortalUser> users, IStringLocalizer<Text.AccountText> t) : PageModel
+public sealed class SignInModel(SignInManager<PortalUser> signIn, IStringLocalizer<Text.AccountText> t) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -36,7 +36,7 @@ public sealed class SignInModel(SignInManager<PortalUser> signIn, UserManager<Po
         }
 
         var result = await signIn.PasswordSignInAsync(UserName.Trim(), Password, isPersistent: false, lockoutOnFailure: true);
-        return await AfterAsync(result, UserName.Trim());
+        return After(result);
     }
 
     /// <summary>The WebAuthn request options for <c>navigator.credentials.get</c> (any passkey of this site).</summary>
@@ -52,20 +52,13 @@ public sealed class SignInModel(SignInManager<PortalUser> signIn, UserManager<Po
         }
 
         var result = await signIn.PasskeySignInAsync(CredentialJson);
-        return await AfterAsync(result, null);
+        return After(result);
     }
 
-    private async Task<IActionResult> AfterAsync(Microsoft.AspNetCore.Identity.SignInResult result, string? userName)
+    private IActionResult After(Microsoft.AspNetCore.Identity.SignInResult result)
     {
         if (result.Succeeded)
         {
-            var user = userName is null ? null : await users.FindByNameAsync(userName);
-            if (user is null && signIn.Context.User is { } principal)
-            {
-                user = await users.GetUserAsync(principal);
-            }
-
-            PortalModule.SetLanguageCookie(Response, user?.Language ?? "en");
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
         }
 

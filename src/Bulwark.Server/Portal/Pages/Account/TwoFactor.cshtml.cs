@@ -32,7 +32,6 @@ public sealed class TwoFactorModel(SignInManager<PortalUser> signIn, IStringLoca
         var result = await signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false);
         if (result.Succeeded)
         {
-            PortalModule.SetLanguageCookie(Response, user.Language);
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
         }
 

@@ -204,7 +204,6 @@ public sealed class IndexModel(
             await db.People.Where(p => p.Id == personId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Language, Language));
         }
 
-        PortalModule.SetLanguageCookie(Response, Language);
         await signIn.RefreshSignInAsync(user);
         CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(Language);
         TempData["Status"] = t["Language saved."].Value;
