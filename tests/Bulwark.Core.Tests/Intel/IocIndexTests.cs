@@ -309,15 +309,24 @@ public class IocIndexTests
         var address = IPAddress.Parse("10.1.2.3");
         var sha = new string('A', 64);
 
-        var count = Lookups();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100; i++)
+        // The runtime itself may allocate on this thread while it tiers the lookups up (call counting,
+        // on-stack replacement), so each round is measured apart and the quietest round must be zero:
+        // a lookup that allocates makes every round allocate.
+        var count = 0;
+        var quietest = long.MaxValue;
+        for (var round = 0; round < 20; round++)
         {
-            count += Lookups();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                count += Lookups();
+            }
+
+            quietest = Math.Min(quietest, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(101 * 7, count);
+        Assert.Equal(0, quietest);
+        Assert.Equal(20 * 100 * 7, count);
 
         int Lookups() =>
             index.Match("1.2.3.4").Count + index.Match(address).Count + index.Match("2001:db8::1").Count
