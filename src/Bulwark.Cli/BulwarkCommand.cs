@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bulwark.Cli.Commands;
+using Bulwark.Cli.Commands.Intel;
 
 namespace Bulwark.Cli;
 
@@ -12,6 +13,7 @@ public static class BulwarkCommand
         root.Subcommands.Add(ScanCommand.Create(context));
         root.Subcommands.Add(ExchangeBuildCommand.Create(context));
         root.Subcommands.Add(MigrateCommand.Create(context));
+        root.Subcommands.Add(IntelCommand.Create(context));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -21,6 +21,9 @@ public interface ILogDetector
     /// </summary>
     IReadOnlyCollection<string> ClientAddresses => [];
 
+    /// <summary>Selects lines by their fields, in addition to <see cref="Prefilter"/> and <see cref="ClientAddresses"/>.</summary>
+    ILineSelector? Selector => null;
+
     /// <summary>Every detection this detector can report (for documentation and listings).</summary>
     IReadOnlyList<Findings.Detection> Detections { get; }
 

@@ -15,4 +15,14 @@ public sealed record Finding(
     int EvidenceCount,
     string Remediation,
     string Source,
-    string Subject);
+    string Subject)
+{
+    /// <summary>Actors threat intelligence attributes this to, most confident first (empty without intel).</summary>
+    public IReadOnlyList<Intel.ActorAttribution> Attribution { get; init; } = [];
+
+    /// <summary>
+    /// The strictest TLP of the intelligence this finding uses (null when it uses none): who may be told what
+    /// follows from it.
+    /// </summary>
+    public Intel.Index.Tlp? Tlp { get; init; }
+}

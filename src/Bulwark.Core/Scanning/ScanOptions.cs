@@ -22,6 +22,18 @@ public sealed record ScanOptions
     /// <summary>ProxyLogon exploitation began in early January 2021 (Volexity, MSTIC); logs starting later can't show it.</summary>
     public DateTimeOffset ExploitationWindowStart { get; init; } = new(2021, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>Also compute MD5 and SHA-1 of files read for content (intel with MD5/SHA-1 indicators).</summary>
+    public bool LegacyHashes { get; init; }
+
+    /// <summary>
+    /// Threat intelligence to match every web request and file against (null: none). The scanner adds the intel
+    /// detectors and attributes the findings after the scan.
+    /// </summary>
+    public Intel.IntelSet? Intel { get; init; }
+
+    /// <summary>Confirms an indicator whose pattern is more than its values, on the event that hit it (the pattern evaluator).</summary>
+    public Func<Intel.Model.IntelIndicator, Sources.LogEvent, bool>? ConfirmPattern { get; init; }
+
     public required IReadOnlyList<ILogDetector> LogDetectors { get; init; }
 
     public required IReadOnlyList<IFileDetector> FileDetectors { get; init; }

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Bulwark.Core.Detection;
 using Bulwark.Core.Findings;
+using Bulwark.Core.Intel.Matching;
 using Bulwark.Core.Posture;
 using Bulwark.Core.Sources;
 using Bulwark.Core.Sources.Archives;
@@ -20,10 +21,21 @@ namespace Bulwark.Core.Scanning;
 public sealed class Scanner
 {
     private readonly ScanOptions _options;
-    private readonly Dictionary<LogKind, (LineScanner Lines, ILogDetector[] Detectors, ClientAddressProbe? Addresses)> _kinds;
+    private readonly Dictionary<LogKind, (LineScanner Lines, ILogDetector[] Detectors, ClientAddressProbe? Addresses, ILineSelector[] Selectors)> _kinds;
 
     public Scanner(ScanOptions options)
     {
+        if (options.Intel is { } intel)
+        {
+            var files = new IntelFileDetector(intel);
+            options = options with
+            {
+                LogDetectors = [.. options.LogDetectors, new IntelLogDetector(intel, options.ConfirmPattern)],
+                FileDetectors = [.. options.FileDetectors, files],
+                LegacyHashes = options.LegacyHashes || files.WantsLegacyHashes,
+            };
+        }
+
         _options = options;
         _kinds = Enum.GetValues<LogKind>().ToDictionary(
             k => k,
@@ -31,7 +43,8 @@ public sealed class Scanner
             {
                 var detectors = options.LogDetectors.Where(d => d.Kinds.Contains(k)).ToArray();
                 var addresses = detectors.SelectMany(d => d.ClientAddresses).ToList();
-                return (new LineScanner(detectors.SelectMany(d => d.Prefilter)), detectors, addresses.Count > 0 ? new ClientAddressProbe(addresses) : null);
+                var selectors = detectors.Select(d => d.Selector).OfType<ILineSelector>().ToArray();
+                return (new LineScanner(detectors.SelectMany(d => d.Prefilter)), detectors, addresses.Count > 0 ? new ClientAddressProbe(addresses) : null, selectors);
             });
     }
 
@@ -87,6 +100,11 @@ public sealed class Scanner
         }
 
         var findings = run.Findings.Build();
+        if (_options.Intel is { } intelSet)
+        {
+            findings = IntelFindings.Enrich(findings, intelSet);
+        }
+
         var coverage = run.Coverage
             .OrderBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => c.Value.ToCoverage(c.Key, _options.ExploitationWindowStart))
@@ -202,7 +220,7 @@ public sealed class Scanner
             var interests = _options.FileDetectors.Select(d => (Detector: d, Interest: d.Interest(path))).Where(x => x.Interest != FileInterest.None).ToList();
             if (interests.Count > 0)
             {
-                InspectFile(run, path, stream, length, lastWrite, [.. interests.Select(x => x.Detector)], interests.Any(x => x.Interest == FileInterest.Content));
+                InspectFile(run, path, stream, length, lastWrite, [.. interests.Select(x => x.Detector)], interests.Any(x => x.Interest == FileInterest.Content), _options.LegacyHashes);
                 if (onDisk)
                 {
                     run.Counters.AddBytes(length ?? 0);
@@ -239,7 +257,7 @@ public sealed class Scanner
             LogKind.Iis => W3cFormat.Instance,
             _ => throw new UnreachableException(),
         };
-        var (lines, detectors, addresses) = _kinds[layout.Kind];
+        var (lines, detectors, addresses, selectors) = _kinds[layout.Kind];
         var state = new LogFileState(path, layout.Protocol);
         var errors = 0;
         var firstDataSeen = false;
@@ -299,20 +317,36 @@ public sealed class Scanner
         }
 
         LineScanner.LineProbe? probe = null;
-        if (addresses is not null && format.ClientAddressColumn is { } column)
+        var addressColumn = addresses is not null ? format.ClientAddressColumn : null;
+        if (addressColumn is not null || selectors.Length > 0)
         {
-            // The column's position follows the file's current #Fields (IIS may change them mid-file).
+            // Column positions follow the file's current #Fields (IIS may change them mid-file).
             LogSchema? seen = null;
             var index = -1;
+            LineScanner.LineProbe[] selected = [];
             probe = line =>
             {
                 if (!ReferenceEquals(seen, state.Schema))
                 {
                     seen = state.Schema;
-                    index = seen?.IndexOf(column) ?? -1;
+                    index = addressColumn is null ? -1 : seen?.IndexOf(addressColumn) ?? -1;
+                    selected = seen is null ? [] : [.. selectors.Select(s => s.ForSchema(seen, format)).OfType<LineScanner.LineProbe>()];
                 }
 
-                return index >= 0 && addresses.Matches(line, index, format.FieldSeparator, format.QuotedFields);
+                if (index >= 0 && addresses!.Matches(line, index, format.FieldSeparator, format.QuotedFields))
+                {
+                    return true;
+                }
+
+                foreach (var select in selected)
+                {
+                    if (select(line))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             };
         }
 
@@ -342,14 +376,18 @@ public sealed class Scanner
         run.AddLog(layout.Folder, layout.Kind, state, count);
     }
 
-    private static void InspectFile(Run run, string path, Stream stream, long? length, DateTimeOffset? lastWrite, List<IFileDetector> detectors, bool readContent)
+    private static void InspectFile(Run run, string path, Stream stream, long? length, DateTimeOffset? lastWrite, List<IFileDetector> detectors, bool readContent, bool legacyHashes)
     {
         string? sha256 = null;
+        string? md5 = null;
+        string? sha1 = null;
         ReadOnlyMemory<byte> head = ReadOnlyMemory<byte>.Empty;
         var total = length ?? 0;
         if (readContent)
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using var md5Hash = legacyHashes ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
+            using var sha1Hash = legacyHashes ? IncrementalHash.CreateHash(HashAlgorithmName.SHA1) : null;
             var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
             var headBuffer = new byte[FileFacts.HeadLimit];
             var headLength = 0;
@@ -360,6 +398,8 @@ public sealed class Scanner
                 while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
                 {
                     hash.AppendData(buffer, 0, n);
+                    md5Hash?.AppendData(buffer, 0, n);
+                    sha1Hash?.AppendData(buffer, 0, n);
                     var take = Math.Min(n, headBuffer.Length - headLength);
                     buffer.AsSpan(0, take).CopyTo(headBuffer.AsSpan(headLength));
                     headLength += take;
@@ -372,10 +412,12 @@ public sealed class Scanner
             }
 
             sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+            md5 = md5Hash is null ? null : Convert.ToHexStringLower(md5Hash.GetHashAndReset());
+            sha1 = sha1Hash is null ? null : Convert.ToHexStringLower(sha1Hash.GetHashAndReset());
             head = headBuffer.AsMemory(0, headLength);
         }
 
-        var facts = new FileFacts { Path = path, Length = total, LastWriteTime = lastWrite, Sha256 = sha256, Head = head };
+        var facts = new FileFacts { Path = path, Length = total, LastWriteTime = lastWrite, Sha256 = sha256, Md5 = md5, Sha1 = sha1, Head = head };
         foreach (var detector in detectors)
         {
             detector.Inspect(facts, run.Findings);

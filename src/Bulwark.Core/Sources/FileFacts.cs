@@ -17,6 +17,12 @@ public sealed class FileFacts
     /// <summary>Lower-case hex SHA-256 of the whole file; null when no detector asked for content.</summary>
     public string? Sha256 { get; init; }
 
+    /// <summary>Lower-case hex MD5, computed only when a detector asked for legacy digests (intel with MD5 indicators).</summary>
+    public string? Md5 { get; init; }
+
+    /// <summary>Lower-case hex SHA-1, computed with <see cref="Md5"/>.</summary>
+    public string? Sha1 { get; init; }
+
     /// <summary>The first bytes of the file (at most <see cref="HeadLimit"/>); empty when not read.</summary>
     public ReadOnlyMemory<byte> Head { get; init; }
 }

@@ -55,6 +55,25 @@ public sealed class IocIndex
             e.References[id]);
     }
 
+    /// <summary>Distinct values (for CIDR kinds, range segments) held for <paramref name="kind"/>; zero lets callers skip a lookup.</summary>
+    public int CountOf(IocKind kind) => kind switch
+    {
+        IocKind.IPv4 => _tables.IPv4.Count,
+        IocKind.IPv6 => _tables.IPv6.Count,
+        IocKind.CidrV4 => _tables.CidrV4Ranges.SegmentCount,
+        IocKind.CidrV6 => _tables.CidrV6Ranges.SegmentCount,
+        IocKind.Domain => _tables.Domains.Count,
+        IocKind.Url => _tables.Urls.Count,
+        IocKind.Email => _tables.Emails.Count,
+        IocKind.Md5 => _tables.Md5.Count,
+        IocKind.Sha1 => _tables.Sha1.Count,
+        IocKind.Sha256 => _tables.Sha256.Count,
+        IocKind.UserAgent => _tables.UserAgents.Count,
+        IocKind.FileName => _tables.FileNames.Count,
+        IocKind.FilePath => _tables.FilePaths.Count,
+        _ => 0,
+    };
+
     public Tlp GetTlp(int id) => (Tlp)_entries.Tlps[id];
 
     public int GetConfidence(int id) => _entries.Confidences[id];

@@ -27,8 +27,48 @@ public static class PlainList
 
     public static ListResult Read(TextReader reader, string file, IocIndexBuilder builder, string source, Tlp tlp = Tlp.Amber, int confidence = 50)
     {
-        ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(builder);
+        return Read(reader, file, source, tlp, confidence, (indicator, _) => builder.TryAdd(indicator));
+    }
+
+    /// <summary>
+    /// Reads a list into a catalog: each value becomes an indicator <c>list--&lt;source&gt;:&lt;line&gt;</c> of the source's
+    /// TLP and confidence; refused values are reported in the result and as catalog problems.
+    /// </summary>
+    public static ListResult Read(TextReader reader, string file, Model.IntelSource source, Model.IntelCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(catalog);
+        var check = new IocIndexBuilder();
+        var result = Read(reader, file, source.Id, source.DefaultTlp, source.DefaultConfidence, (indicator, line) =>
+        {
+            var added = check.TryAdd(indicator);
+            if (added.Added)
+            {
+                catalog.Add(new Model.IntelIndicator($"list--{source.Id}:{line}", source.Id)
+                {
+                    PatternType = "list",
+                    PatternText = $"{indicator.Kind}:{indicator.Value}",
+                    Values = [indicator with { Reference = $"list--{source.Id}:{line}" }],
+                    Tlp = source.DefaultTlp,
+                    Confidence = source.DefaultConfidence,
+                    Labels = [source.Title ?? source.Id],
+                });
+            }
+
+            return added;
+        });
+        foreach (var problem in result.Problems)
+        {
+            catalog.Problem(problem.File, $"line {problem.Line}", $"'{problem.Value}': {problem.Reason}");
+        }
+
+        return result;
+    }
+
+    private static ListResult Read(TextReader reader, string file, string source, Tlp tlp, int confidence, Func<IocIndicator, int, AddResult> add)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
         var problems = new List<ListProblem>();
         var added = 0;
         var column = -1;
@@ -66,7 +106,7 @@ public static class PlainList
                 continue;
             }
 
-            var result = builder.TryAdd(new IocIndicator(kind, value, source) { Tlp = tlp, Confidence = confidence });
+            var result = add(new IocIndicator(kind, value, source) { Tlp = tlp, Confidence = confidence }, lineNumber);
             if (result.Added)
             {
                 added++;

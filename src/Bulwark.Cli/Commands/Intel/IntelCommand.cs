@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Bulwark.Cli.Commands.Intel;
+
+/// <summary><c>bulwark intel</c>: threat intelligence — import, list, match values, check STIX patterns.</summary>
+public static class IntelCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("intel", "Threat intelligence: import STIX, MISP and plain lists, list what is known, match a value, check a STIX pattern.");
+        command.Subcommands.Add(IntelPatternCommand.Create(context));
+        return command;
+    }
+}

@@ -1,0 +1,196 @@
+using System.Security.Cryptography;
+using Bulwark.Core.Detection.Exchange;
+using Bulwark.Core.Detection.Files;
+using Bulwark.Core.Findings;
+using Bulwark.Core.Indicators;
+using Bulwark.Core.Intel;
+using Bulwark.Core.Intel.Index;
+using Bulwark.Core.Intel.Matching;
+using Bulwark.Core.Intel.Model;
+using Bulwark.Core.Scanning;
+using Bulwark.Core.Tests.Support;
+
+namespace Bulwark.Core.Tests.Intel.Matching;
+
+/// <summary>The scanner with intel over the sample tree: every web request and file is matched.</summary>
+public sealed class IntelScanTests
+{
+    private const string Attacker = "130.255.189.21";
+
+    private static string Samples => Path.Combine(RepositoryRoot(), "samples", "exchange-server");
+
+    private static ScanResult ScanWith(IntelCatalog catalog, Func<IntelIndicator, Core.Sources.LogEvent, bool>? confirm = null) =>
+        new Scanner(new ScanOptions
+        {
+            Threads = 2,
+            LogDetectors = ExchangeLogDetectors.CreateDefault(ExchangeIndicators.BuiltIn),
+            FileDetectors = FileDetectors.CreateDefault(ExchangeIndicators.BuiltIn),
+            Intel = IntelSet.Build(catalog),
+            ConfirmPattern = confirm,
+        }).Scan(Samples, cancellationToken: TestContext.Current.CancellationToken);
+
+    [Fact]
+    public void An_address_indicator_matches_every_request_from_it_and_attributes_the_findings_on_those_lines()
+    {
+        var catalog = IntelFixtures.WithHafnium();
+        catalog.Indicator("indicator--1", IocKind.IPv4, Attacker, confidence: 85);
+
+        var result = ScanWith(catalog);
+
+        var intel = Assert.Single(result.Of(IntelDetections.IndicatorMatch.Id));
+        Assert.Equal(Attacker, intel.Subject);
+        Assert.Equal(14, intel.EvidenceCount);
+        Assert.Equal(Confidence.High, intel.Confidence);
+        Assert.Equal(Tlp.Green, intel.Tlp);
+        var attribution = Assert.Single(intel.Attribution);
+        Assert.Equal(("G0125", "HAFNIUM", 85, Tlp.Green), (attribution.ActorId, attribution.ActorName, attribution.Confidence, attribution.Tlp));
+        var first = intel.Evidence[0];
+        Assert.Equal("address " + Attacker, first.Fields[IntelEvidence.Indicator]);
+        Assert.Equal("indicator--1", first.Fields[IntelEvidence.IndicatorId]);
+        Assert.Equal("Test feed (test-feed), TLP:GREEN, confidence 85, \"IPv4 130.255.189.21\"", first.Fields[IntelEvidence.Source]);
+
+        // The findings made from the same requests are attributed too; findings on other lines are untouched.
+        var places = intel.Evidence.Select(e => (e.File, e.Line)).ToHashSet();
+        var others = result.Findings.Where(f => f.DetectionId != IntelDetections.IndicatorMatch.Id).ToList();
+        var shared = others.Where(f => f.Evidence.Any(e => places.Contains((e.File, e.Line)))).ToList();
+        Assert.Equal(
+            ["exchange.intel.attacker-user-agent", "exchange.proxylogon.request", "exchange.proxylogon.ssrf", "exchange.proxylogon.ssrf-attempt", "exchange.proxylogon.vdir-reset"],
+            shared.Select(f => f.DetectionId).Order(StringComparer.Ordinal));
+
+        // A medium-confidence attempt on a line the intel names becomes high.
+        Assert.Equal(Confidence.Medium, ExchangeDetections.ProxyLogonSsrfAttempt.Confidence);
+        Assert.Equal(Confidence.High, Assert.Single(shared, f => f.DetectionId == ExchangeDetections.ProxyLogonSsrfAttempt.Id).Confidence);
+        Assert.All(shared, f => Assert.Equal(("G0125", Tlp.Green), (Assert.Single(f.Attribution).ActorId, f.Tlp!.Value)));
+        Assert.All(others.Except(shared), f => Assert.True(f.Attribution.Count == 0 && f.Tlp is null, f.DetectionId));
+    }
+
+    [Fact]
+    public void Without_intel_the_same_scan_has_no_intel_findings_or_attribution()
+    {
+        var result = new Scanner(new ScanOptions
+        {
+            Threads = 2,
+            LogDetectors = ExchangeLogDetectors.CreateDefault(ExchangeIndicators.BuiltIn),
+            FileDetectors = FileDetectors.CreateDefault(ExchangeIndicators.BuiltIn),
+        }).Scan(Samples, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Empty(result.Of(IntelDetections.IndicatorMatch.Id));
+        Assert.All(result.Findings, f => Assert.Empty(f.Attribution));
+        Assert.All(result.Findings, f => Assert.Null(f.Tlp));
+    }
+
+    [Fact]
+    public void A_network_indicator_matches_addresses_inside_it()
+    {
+        var catalog = IntelFixtures.WithHafnium();
+        catalog.Indicator("indicator--1", IocKind.CidrV4, "130.255.189.0/24", attributed: false);
+
+        var intel = Assert.Single(ScanWith(catalog).Of(IntelDetections.IndicatorMatch.Id));
+
+        Assert.Equal("130.255.189.0/24", intel.Subject);
+        Assert.Equal(14, intel.EvidenceCount);
+        Assert.Empty(intel.Attribution);
+        Assert.Equal(Confidence.High, intel.Confidence);
+    }
+
+    [Fact]
+    public void A_user_agent_indicator_matches_iis_lines_written_with_plus_for_spaces()
+    {
+        var catalog = IntelFixtures.WithHafnium();
+        catalog.Indicator("indicator--1", IocKind.UserAgent, "python-requests/2.25.1", attributed: false);
+
+        var intel = Assert.Single(ScanWith(catalog).Of(IntelDetections.IndicatorMatch.Id));
+
+        Assert.Equal("python-requests/2.25.1", intel.Subject);
+        Assert.Contains(intel.Evidence, e => e.File.StartsWith("inetpub/", StringComparison.Ordinal));
+        Assert.Contains(intel.Evidence, e => e.File.Contains("/HttpProxy/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_web_shell_path_indicator_matches_the_file_and_the_requests_for_it()
+    {
+        var catalog = IntelFixtures.WithHafnium();
+        catalog.Indicator("indicator--1", IocKind.FilePath, @"C:\Program Files\Microsoft\Exchange Server\V15\FrontEnd\HttpProxy\owa\auth\RedirSuiteServerProxy.aspx");
+
+        // The file (stamped with its write time on this disk) and the requests (2021) are separate occurrences.
+        var intel = ScanWith(catalog).Of(IntelDetections.IndicatorMatch.Id);
+
+        Assert.Equal(2, intel.Count);
+        var evidence = intel.SelectMany(f => f.Evidence).ToList();
+        Assert.Single(evidence, e => e.Line == 0 && e.File == "Program Files/Microsoft/Exchange Server/V15/FrontEnd/HttpProxy/owa/auth/RedirSuiteServerProxy.aspx");
+        Assert.Contains(evidence, e => e.Line > 0 && e.Fields[IntelEvidence.SeenIn] is "cs-uri-stem" or "UrlStem");
+        Assert.All(intel, f => Assert.Equal("G0125", Assert.Single(f.Attribution).ActorId));
+    }
+
+    [Fact]
+    public void A_sha256_indicator_matches_the_file_on_disk()
+    {
+        const string shell = "Program Files/Microsoft/Exchange Server/V15/FrontEnd/HttpProxy/owa/auth/RedirSuiteServerProxy.aspx";
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(Samples, shell))));
+        var catalog = IntelFixtures.WithHafnium();
+        catalog.Indicator("indicator--1", IocKind.Sha256, sha256.ToUpperInvariant());
+
+        var intel = Assert.Single(ScanWith(catalog).Of(IntelDetections.IndicatorMatch.Id));
+
+        var evidence = Assert.Single(intel.Evidence);
+        Assert.Equal((shell, 0L), (evidence.File, evidence.Line));
+        Assert.Equal(sha256, evidence.Fields["sha256"]);
+        Assert.Equal("file sha256", evidence.Fields[IntelEvidence.SeenIn]);
+
+        // The web-shell finding for the same file is attributed through it.
+        var webShell = result(catalog).Findings.Where(f => f.DetectionId != IntelDetections.IndicatorMatch.Id && f.Evidence.Any(e => e.File == shell && e.Line == 0)).ToList();
+        Assert.NotEmpty(webShell);
+        Assert.All(webShell, f => Assert.Equal("G0125", Assert.Single(f.Attribution).ActorId));
+
+        ScanResult result(IntelCatalog c) => ScanWith(c);
+    }
+
+    [Fact]
+    public void An_md5_indicator_makes_the_scanner_compute_md5()
+    {
+        const string shell = "Program Files/Microsoft/Exchange Server/V15/FrontEnd/HttpProxy/owa/auth/RedirSuiteServerProxy.aspx";
+        var md5 = Convert.ToHexStringLower(MD5.HashData(File.ReadAllBytes(Path.Combine(Samples, shell))));
+        var catalog = IntelFixtures.WithHafnium();
+        catalog.Indicator("indicator--1", IocKind.Md5, md5);
+
+        var intel = Assert.Single(ScanWith(catalog).Of(IntelDetections.IndicatorMatch.Id));
+
+        Assert.Equal("file md5", Assert.Single(intel.Evidence).Fields[IntelEvidence.SeenIn]);
+    }
+
+    [Fact]
+    public void An_indicator_that_expired_before_the_activity_does_not_match()
+    {
+        var catalog = IntelFixtures.WithHafnium();
+        catalog.Indicator("indicator--1", IocKind.IPv4, Attacker, validUntil: new DateTimeOffset(2021, 3, 3, 0, 0, 0, TimeSpan.Zero));
+
+        Assert.Empty(ScanWith(catalog).Of(IntelDetections.IndicatorMatch.Id));
+    }
+
+    [Fact]
+    public void A_complex_indicator_matches_only_where_its_pattern_is_confirmed()
+    {
+        var catalog = IntelFixtures.WithHafnium();
+        catalog.Indicator("indicator--1", IocKind.IPv4, Attacker, complex: true);
+
+        Assert.Empty(ScanWith(catalog).Of(IntelDetections.IndicatorMatch.Id));
+        var confirmed = Assert.Single(ScanWith(catalog, (_, e) => e.Kind == Core.Sources.LogKind.Iis).Of(IntelDetections.IndicatorMatch.Id));
+        Assert.Equal(7, confirmed.EvidenceCount);
+        Assert.All(confirmed.Evidence, e => Assert.Equal("inetpub/logs/LogFiles/W3SVC1/u_ex210303.log", e.File));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Bulwark.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Path.GetFullPath(Path.Combine(SourceDirectory(), "..", "..", "..", ".."));
+    }
+
+    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string file = "") => Path.GetDirectoryName(file)!;
+}
