@@ -37,9 +37,18 @@ public static class FindingTable
             table.AddColumn("Last seen");
             table.AddColumn("Subject");
             table.AddColumn(new TableColumn("Evidence").RightAligned());
+
+            // The actor column appears only when intelligence attributed something.
+            var actors = result.Findings.Any(f => f.Attribution.Count > 0);
+            if (actors)
+            {
+                table.AddColumn("Actor");
+            }
+
             foreach (var f in result.Findings)
             {
-                table.AddRow(
+                List<Spectre.Console.Rendering.IRenderable> cells =
+                [
                     new Markup(SeverityMarkup(f.Severity)),
                     new Text(f.Confidence.ToText()),
                     new Text(f.Title),
@@ -47,7 +56,14 @@ public static class FindingTable
                     new Text(Time(f.FirstSeen)),
                     new Text(Time(f.LastSeen)),
                     new Text(f.Subject),
-                    new Text(f.EvidenceCount.ToString(CultureInfo.InvariantCulture)));
+                    new Text(f.EvidenceCount.ToString(CultureInfo.InvariantCulture)),
+                ];
+                if (actors)
+                {
+                    cells.Add(new Text(string.Join(", ", f.Attribution.Select(a => $"{a.ActorName}{(a.Country is null ? "" : $" ({a.Country})")} {a.Confidence}%"))));
+                }
+
+                table.AddRow(cells);
             }
 
             console.Write(table);

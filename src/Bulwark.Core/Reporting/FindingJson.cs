@@ -24,6 +24,14 @@ internal static class FindingJson
     private static readonly JsonEncodedText Fields = JsonEncodedText.Encode("fields");
     private static readonly JsonEncodedText Remediation = JsonEncodedText.Encode("remediation");
     private static readonly JsonEncodedText Source = JsonEncodedText.Encode("source");
+    private static readonly JsonEncodedText TlpName = JsonEncodedText.Encode("tlp");
+    private static readonly JsonEncodedText AttributionName = JsonEncodedText.Encode("attribution");
+    private static readonly JsonEncodedText Actor = JsonEncodedText.Encode("actor");
+    private static readonly JsonEncodedText ActorId = JsonEncodedText.Encode("actorId");
+    private static readonly JsonEncodedText Country = JsonEncodedText.Encode("country");
+    private static readonly JsonEncodedText Aliases = JsonEncodedText.Encode("aliases");
+    private static readonly JsonEncodedText Indicators = JsonEncodedText.Encode("indicators");
+    private static readonly JsonEncodedText Sources = JsonEncodedText.Encode("sources");
 
     public static void Write(Utf8JsonWriter json, Finding finding)
     {
@@ -59,6 +67,41 @@ internal static class FindingJson
         json.WriteEndArray();
         json.WriteString(Remediation, finding.Remediation);
         json.WriteString(Source, finding.Source);
+
+        // Only findings that used intelligence carry these, so reports without intel keep their shape.
+        if (finding.Tlp is { } tlp)
+        {
+            json.WriteString(TlpName, Intel.Matching.IntelEvidence.TlpText(tlp));
+        }
+
+        if (finding.Attribution.Count > 0)
+        {
+            json.WriteStartArray(AttributionName);
+            foreach (var a in finding.Attribution)
+            {
+                json.WriteStartObject();
+                json.WriteString(Actor, a.ActorName);
+                json.WriteString(ActorId, a.ActorId);
+                if (a.Country is null)
+                {
+                    json.WriteNull(Country);
+                }
+                else
+                {
+                    json.WriteString(Country, a.Country);
+                }
+
+                json.WriteNumber(ConfidenceName, a.Confidence);
+                json.WriteString(TlpName, Intel.Matching.IntelEvidence.TlpText(a.Tlp));
+                WriteStrings(json, Aliases, a.Aliases);
+                WriteStrings(json, Indicators, a.IndicatorIds);
+                WriteStrings(json, Sources, a.Sources);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteEndObject();
     }
 

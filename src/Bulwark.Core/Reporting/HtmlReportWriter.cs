@@ -242,6 +242,18 @@ public sealed class HtmlReportWriter(string toolVersion) : IReportWriter
             Term(output, "ATT&CK", string.Join(", ", finding.Attack), null);
         }
 
+        foreach (var a in finding.Attribution)
+        {
+            var names = a.Aliases.Count > 0 ? $" (also {string.Join(", ", a.Aliases.Take(5))})" : "";
+            var country = a.Country is null ? "" : $", {a.Country}";
+            Term(output, "Attributed to", $"{a.ActorName}{names}{country}: confidence {a.Confidence}/100, TLP:{Intel.Matching.IntelEvidence.TlpText(a.Tlp)}, from {string.Join(", ", a.Sources)}", null);
+        }
+
+        if (finding.Tlp is { } tlp)
+        {
+            Term(output, "TLP", "TLP:" + Intel.Matching.IntelEvidence.TlpText(tlp) + " (the strictest marking of the intelligence used: share this finding only as that allows)", null);
+        }
+
         Term(output, "What to do", finding.Remediation, null);
         Term(output, "Detection", finding.DetectionId, "value");
         Term(output, "Source", finding.Source, null);

@@ -20,20 +20,36 @@ public static class IntelEvidence
 
     public static string Subject(IocEntry entry) => entry.Value;
 
-    internal static void Describe(Dictionary<string, string> fields, IntelHit hit, IocEntry entry, IntelIndicator? indicator, IntelSet intel)
+    /// <summary>Separates several indicator ids (or sources) in one evidence field.</summary>
+    public const string Separator = "; ";
+
+    /// <summary>The indicator ids an evidence names.</summary>
+    public static IEnumerable<string> IndicatorIds(Findings.Evidence evidence) =>
+        evidence.Fields.TryGetValue(IndicatorId, out var ids) ? ids.Split(Separator, StringSplitOptions.RemoveEmptyEntries) : [];
+
+    /// <summary>Fills the intel fields for hits that all share one value.</summary>
+    internal static void Describe(Dictionary<string, string> fields, IReadOnlyList<IntelHit> hits, IntelSet intel)
     {
-        fields[Indicator] = $"{KindText(entry.Kind)} {entry.Value}";
-        if (entry.Reference is { } reference)
+        var entries = hits.Select(h => intel.Index.GetEntry(h.EntryId)).DistinctBy(e => e.Id).ToList();
+        var first = entries[0];
+        fields[Indicator] = $"{KindText(first.Kind)} {first.Value}";
+        var references = entries.Select(e => e.Reference).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (references.Count > 0)
         {
-            fields[IndicatorId] = reference;
+            fields[IndicatorId] = string.Join(Separator, references);
         }
 
-        var title = intel.Catalog.GetSource(entry.Source)?.Title;
-        fields[Source] = $"{(title is null ? entry.Source : $"{title} ({entry.Source})")}, TLP:{TlpText(entry.Tlp)}, confidence {entry.Confidence}"
-            + (indicator?.Name is { Length: > 0 } name ? $", \"{name}\"" : "");
-        if (hit.Field.Length > 0)
+        fields[Source] = string.Join(Separator, entries.Select(entry =>
         {
-            fields[SeenIn] = hit.Field;
+            var title = intel.Catalog.GetSource(entry.Source)?.Title;
+            var name = entry.Reference is { } r ? intel.Catalog.GetIndicator(r)?.Name : null;
+            return $"{(title is null ? entry.Source : $"{title} ({entry.Source})")}, TLP:{TlpText(entry.Tlp)}, confidence {entry.Confidence}"
+                + (name is { Length: > 0 } ? $", \"{name}\"" : "");
+        }).Distinct(StringComparer.Ordinal));
+        var seenIn = hits.Select(h => h.Field).Where(f => f.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (seenIn.Count > 0)
+        {
+            fields[SeenIn] = string.Join(Separator, seenIn);
         }
     }
 

@@ -50,24 +50,19 @@ public sealed class IntelFileDetector : IFileDetector
             MatchPath(file.Path, hits);
         }
 
-        var seen = new HashSet<int>();
-        foreach (var hit in hits)
+        foreach (var group in hits
+            .DistinctBy(h => h.EntryId)
+            .Where(h => _intel.Applies(h.EntryId, file.LastWriteTime))
+            .GroupBy(h => index.GetEntry(h.EntryId).Value, StringComparer.Ordinal))
         {
-            if (!seen.Add(hit.EntryId) || !_intel.Applies(hit.EntryId, file.LastWriteTime))
-            {
-                continue;
-            }
-
-            var entry = index.GetEntry(hit.EntryId);
             var fields = new Dictionary<string, string>(StringComparer.Ordinal) { ["path"] = file.Path };
             if (file.Sha256 is not null)
             {
                 fields["sha256"] = file.Sha256;
             }
 
-            var indicator = entry.Reference is { } reference ? _intel.Catalog.GetIndicator(reference) : null;
-            IntelEvidence.Describe(fields, hit, entry, indicator, _intel);
-            findings.Add(IntelDetections.IndicatorMatch, IntelEvidence.Subject(entry), new Evidence(file.Path, 0, file.LastWriteTime, fields));
+            IntelEvidence.Describe(fields, [.. group], _intel);
+            findings.Add(IntelDetections.IndicatorMatch, group.Key, new Evidence(file.Path, 0, file.LastWriteTime, fields));
         }
     }
 

@@ -26,22 +26,25 @@ public static class IntelFindings
             var confidence = 0;
             foreach (var evidence in finding.Evidence)
             {
-                if (!evidence.Fields.TryGetValue(IntelEvidence.IndicatorId, out var id) || intel.Catalog.GetIndicator(id) is not { } indicator)
+                foreach (var id in IntelEvidence.IndicatorIds(evidence))
                 {
-                    continue;
-                }
+                    if (intel.Catalog.GetIndicator(id) is not { } indicator)
+                    {
+                        continue;
+                    }
 
-                ids.Add(id);
-                tlp = Max(tlp, indicator.Tlp);
-                confidence = Math.Max(confidence, IntelSet.AgedConfidence(indicator.Confidence, indicator.ValidFrom, indicator.ValidUntil, evidence.Timestamp));
-                var place = (evidence.File, evidence.Line);
-                if (!byPlace.TryGetValue(place, out var seen))
-                {
-                    byPlace[place] = seen = (new HashSet<string>(StringComparer.Ordinal), Tlp.Clear);
-                }
+                    ids.Add(id);
+                    tlp = Max(tlp, indicator.Tlp);
+                    confidence = Math.Max(confidence, IntelSet.AgedConfidence(indicator.Confidence, indicator.ValidFrom, indicator.ValidUntil, evidence.Timestamp));
+                    var place = (evidence.File, evidence.Line);
+                    if (!byPlace.TryGetValue(place, out var seen))
+                    {
+                        byPlace[place] = seen = (new HashSet<string>(StringComparer.Ordinal), Tlp.Clear);
+                    }
 
-                seen.Ids.Add(id);
-                byPlace[place] = (seen.Ids, Max(seen.Tlp, indicator.Tlp));
+                    seen.Ids.Add(id);
+                    byPlace[place] = (seen.Ids, Max(seen.Tlp, indicator.Tlp));
+                }
             }
 
             var attribution = intel.Attribute(ids, finding.FirstSeen);

@@ -66,29 +66,23 @@ public sealed class IntelLogDetector : ILogDetector
             return;
         }
 
-        foreach (var hit in hits)
+        // Several sources may list one value: one piece of evidence per value and line, naming every indicator.
+        foreach (var group in hits.Where(h => Applies(h, e)).GroupBy(h => _intel.Index.GetEntry(h.EntryId).Value, StringComparer.Ordinal))
         {
-            Report(hit, e, findings);
+            var evidence = RequestEvidence.For(e);
+            IntelEvidence.Describe((Dictionary<string, string>)evidence.Fields, [.. group], _intel);
+            findings.Add(IntelDetections.IndicatorMatch, group.Key, evidence);
         }
     }
 
-    private void Report(IntelHit hit, LogEvent e, FindingCollector findings)
+    private bool Applies(IntelHit hit, LogEvent e)
     {
-        var entry = _intel.Index.GetEntry(hit.EntryId);
         if (!_intel.Applies(hit.EntryId, e.Timestamp))
         {
-            return;
+            return false;
         }
 
-        var indicator = entry.Reference is { } reference ? _intel.Catalog.GetIndicator(reference) : null;
-        if (indicator is { Complex: true } && (_confirm is null || !_confirm(indicator, e)))
-        {
-            return;
-        }
-
-        var evidence = RequestEvidence.For(e);
-        var fields = (Dictionary<string, string>)evidence.Fields;
-        IntelEvidence.Describe(fields, hit, entry, indicator, _intel);
-        findings.Add(IntelDetections.IndicatorMatch, IntelEvidence.Subject(entry), evidence);
+        var indicator = _intel.IndicatorOf(hit.EntryId);
+        return indicator is not { Complex: true } || (_confirm is not null && _confirm(indicator, e));
     }
 }
