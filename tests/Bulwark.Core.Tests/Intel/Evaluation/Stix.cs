@@ -18,8 +18,14 @@ internal static class Stix
     public static Observation One(string time, string type, params (string Name, ObservedValue Value)[] properties) =>
         new(DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture), ("0", new ObservedObject(type, properties)));
 
+    /// <summary>
+    /// Semantics tests give regular expressions time to spare: on a loaded two-core machine even a trivial match can be
+    /// descheduled past the default 100 ms. The time limit itself is tested with explicit limits.
+    /// </summary>
+    public static readonly MatchLimits Patient = new() { RegexTimeout = TimeSpan.FromSeconds(10) };
+
     public static PatternMatch Run(string pattern, IReadOnlyList<Observation> observations, MatchLimits? limits = null) =>
-        PatternEvaluator.Evaluate(Pattern.Parse(pattern), observations, limits);
+        PatternEvaluator.Evaluate(Pattern.Parse(pattern), observations, limits ?? Patient);
 
     public static void Matches(string pattern, IReadOnlyList<Observation> observations)
     {
