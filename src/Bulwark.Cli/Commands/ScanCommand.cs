@@ -7,6 +7,10 @@ using Bulwark.Core.Detection.Exchange;
 using Bulwark.Core.Detection.Files;
 using Bulwark.Core.Findings;
 using Bulwark.Core.Indicators;
+using Bulwark.Core.Intel;
+using Bulwark.Core.Intel.Matching;
+using Bulwark.Core.Intel.Model;
+using Bulwark.Cli.Commands.Intel;
 using Bulwark.Core.Reporting;
 using Bulwark.Core.Scanning;
 
@@ -54,6 +58,12 @@ public sealed class ScanCommand
             AllowMultipleArgumentsPerToken = true,
         };
 
+        var intel = new Option<string[]>("--intel")
+        {
+            Description = "Match every request and file against threat intelligence: an intel file or folder (STIX, MISP, lists), 'store' for the local store (bulwark intel import), or 'starter' for the intelligence shipped with Bulwark. Repeatable.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+
         var submit = new Option<string?>("--submit")
         {
             Description = "After scanning, send the findings (never the logs) to this Bulwark server, e.g. https://bulwark.example.org; needs --key or BULWARK_API_KEY.",
@@ -65,7 +75,7 @@ public sealed class ScanCommand
 
         var command = new Command("scan", "Hunt for Exchange compromise (ProxyLogon, ProxyShell, ProxyNotShell, OWASSRF, web shells) in logs and files.")
         {
-            path, format, output, from, to, quiet, threads, listPrefilter, baselines, builds, submit, key,
+            path, format, output, from, to, quiet, threads, listPrefilter, baselines, builds, intel, submit, key,
         };
         var handler = new ScanCommand(context);
         command.SetAction(parsed => handler.Execute(new Request(
@@ -79,6 +89,7 @@ public sealed class ScanCommand
             parsed.GetValue(listPrefilter),
             parsed.GetValue(baselines),
             parsed.GetValue(builds) ?? [],
+            parsed.GetValue(intel) ?? [],
             parsed.GetValue(submit),
             parsed.GetValue(key))));
         return command;
@@ -161,8 +172,21 @@ public sealed class ScanCommand
             }
         }
 
+        IntelSet? intelSet = null;
+        if (request.Intel.Length > 0)
+        {
+            if (LoadIntel(request.Intel, request.Quiet) is not { } loaded)
+            {
+                return ExitCodes.UsageError;
+            }
+
+            intelSet = loaded;
+        }
+
         var options = new ScanOptions
         {
+            Intel = intelSet,
+            ConfirmPattern = intelSet is null ? null : new PatternConfirmer().Confirm,
             Threads = request.Threads,
             From = from,
             To = to,
@@ -278,6 +302,45 @@ public sealed class ScanCommand
         return true;
     }
 
+    /// <summary>Loads every --intel argument into one set; null (after saying why) when one cannot be found.</summary>
+    private IntelSet? LoadIntel(string[] arguments, bool quiet)
+    {
+        var catalog = new IntelCatalog();
+        foreach (var argument in arguments)
+        {
+            if (argument == "starter")
+            {
+                IntelStore.LoadStarter(catalog);
+            }
+            else if (argument == "store")
+            {
+                new IntelStore(IntelStore.DefaultRoot()).Load(catalog);
+            }
+            else if (File.Exists(argument) || Directory.Exists(argument))
+            {
+                IntelLoader.Load(argument, catalog);
+            }
+            else
+            {
+                Usage($"--intel {argument}: no such file or directory (or use 'store' or 'starter')");
+                return null;
+            }
+        }
+
+        var set = IntelLoader.Build(catalog);
+        foreach (var problem in catalog.Problems.Concat(set.Rejected))
+        {
+            _context.Error.WriteLine($"bulwark scan: --intel: {problem}");
+        }
+
+        if (!quiet)
+        {
+            _context.Error.WriteLine($"bulwark: intel: {set.Index.Count} indexed values from {catalog.Indicators.Count} indicators of {catalog.Sources.Count} sources, {set.Actors.All.Count} actors");
+        }
+
+        return set;
+    }
+
     private bool TryParseTime(string? text, string option, out DateTimeOffset? value)
     {
         value = null;
@@ -302,5 +365,5 @@ public sealed class ScanCommand
         return ExitCodes.UsageError;
     }
 
-    private sealed record Request(string? Path, string Format, string? Output, string? From, string? To, bool Quiet, int Threads, bool ListPrefilter, string? Baselines, string[] Builds, string? Submit, string? Key);
+    private sealed record Request(string? Path, string Format, string? Output, string? From, string? To, bool Quiet, int Threads, bool ListPrefilter, string? Baselines, string[] Builds, string[] Intel, string? Submit, string? Key);
 }

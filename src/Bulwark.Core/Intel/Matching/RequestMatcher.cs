@@ -63,7 +63,28 @@ internal sealed class RequestMatcher
             case RequestFields.UserAgent when _agents:
                 if (plusIsSpace && value.Contains('+'))
                 {
+                    // IIS writes spaces as '+' but leaves a real '+' as it is: "(compatible;+Baiduspider/2.0;++http://…)"
+                    // is "(compatible; Baiduspider/2.0; +http://…)". A '+' after '(' or after another '+' is taken as real;
+                    // when that reading misses, every '+' as a space is tried too.
                     Span<char> spaced = value.Length <= 1024 ? stackalloc char[value.Length] : new char[value.Length];
+                    var differs = false;
+                    for (var i = 0; i < value.Length; i++)
+                    {
+                        var real = value[i] == '+' && i > 0 && value[i - 1] is '(' or '+';
+                        spaced[i] = value[i] == '+' && !real ? ' ' : value[i];
+                        differs |= real;
+                    }
+
+                    if (Add(_index.MatchUserAgent(spaced), fieldName, value, hits))
+                    {
+                        return true;
+                    }
+
+                    if (!differs)
+                    {
+                        return false;
+                    }
+
                     value.Replace(spaced, '+', ' ');
                     return Add(_index.MatchUserAgent(spaced), fieldName, value, hits);
                 }
