@@ -5,6 +5,7 @@ using Bulwark.Data.Ingestion;
 using Bulwark.Data.Membership;
 using Bulwark.Data.Notification;
 using Bulwark.Data.Portal;
+using Bulwark.Data.Taxii;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -52,6 +53,15 @@ public sealed class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options,
 
     /// <summary>Portal sign-in accounts (ASP.NET Core Identity); instance-wide, never tenant-filtered.</summary>
     public DbSet<PortalUser> PortalUsers => Set<PortalUser>();
+
+    /// <summary>TAXII 2.1 sharing with partners (ADR 14); instance-wide, access by per-key grant.</summary>
+    public DbSet<TaxiiCollection> TaxiiCollections => Set<TaxiiCollection>();
+
+    public DbSet<TaxiiGrant> TaxiiGrants => Set<TaxiiGrant>();
+
+    public DbSet<TaxiiObject> TaxiiObjects => Set<TaxiiObject>();
+
+    public DbSet<TaxiiStatus> TaxiiStatuses => Set<TaxiiStatus>();
 
     /// <summary>Read by the query filters; EF evaluates it per query.</summary>
     private Guid? TenantId => tenant.OrganisationId;
@@ -117,6 +127,7 @@ public sealed class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options,
         });
 
         PortalModel.Map(b);
+        TaxiiModel.Map(b, Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite");
     }
 
     private Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> Owned<T>(ModelBuilder b, Action<Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T>>? configure = null)

@@ -14,6 +14,9 @@ public enum ApiKeyScope
 
     /// <summary>An organisation's admin reading its incidents and notices and managing its settings.</summary>
     OrganisationAdmin,
+
+    /// <summary>A partner organisation's system: only the TAXII collections it is granted (ADR 14), nothing else.</summary>
+    Partner,
 }
 
 /// <summary>

@@ -11,6 +11,7 @@ public static class Modules
         Notification.NotificationModule.AddNotifications(builder);
         Ingestion.IngestionModule.AddIngestionAndIncidents(builder);
         Membership.MembershipModule.AddMembership(builder);
+        Taxii.TaxiiModule.AddTaxii(builder);
     }
 
     public static void MapBulwarkModules(this WebApplication app, RouteGroupBuilder api)
@@ -18,5 +19,6 @@ public static class Modules
         Notification.NotificationModule.MapNotifications(api);
         Ingestion.IngestionModule.MapIngestionAndIncidents(api);
         Membership.MembershipModule.MapMembershipApi(api);
+        Taxii.TaxiiModule.MapTaxii(app, api);
     }
 }

@@ -1,0 +1,19 @@
+using Bulwark.Server.Taxii;
+using Microsoft.AspNetCore.Http;
+
+namespace Bulwark.Server.Tests;
+
+public sealed class TaxiiOptionsTests
+{
+    [Fact]
+    public void Discovery_urls_come_from_the_public_url_when_set_and_from_the_request_otherwise()
+    {
+        var http = new DefaultHttpContext();
+        http.Request.Scheme = "http";
+        http.Request.Host = new HostString("10.0.0.5:8080");
+        http.Request.PathBase = "/bulwark";
+
+        Assert.Equal("http://10.0.0.5:8080/bulwark/taxii2/bulwark/", new TaxiiOptions().ApiRootUrl(http.Request));
+        Assert.Equal("https://cti.example/base/taxii2/members/", new TaxiiOptions { PublicUrl = new Uri("https://cti.example/base/"), ApiRoot = "members" }.ApiRootUrl(http.Request));
+    }
+}
