@@ -2,6 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using Bulwark.LogGen;
 
+if (args.Length > 0 && args[0] == "intel")
+{
+    return IntelListGenerator.Run(args);
+}
+
 var (options, error) = GeneratorOptions.Parse(args);
 if (options is null)
 {

@@ -68,8 +68,7 @@ public sealed class IntelCommandTests : IDisposable
             + "  valid: 2021-03-02T00:00:00Z to -\n"
             + "  actor: Exchange Crew (intrusion-set--5f3e3e5e-6d3a-4c1e-9d7c-2b8e4f6a1c2d), confidence 85, TLP:GREEN; aka Storm-9999\n"
             + "address 130.255.189.21\n"
-            + "  source: list.txt (partner/list.txt), TLP:AMBER, confidence 50\n"
-            + "  indicator: list--partner/list.txt:2\n",
+            + "  source: list.txt (partner/list.txt), TLP:AMBER, confidence 50\n",
             match.ReplaceLineEndings("\n"));
     }
 

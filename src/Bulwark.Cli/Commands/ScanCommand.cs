@@ -335,7 +335,7 @@ public sealed class ScanCommand
 
         if (!quiet)
         {
-            _context.Error.WriteLine($"bulwark: intel: {set.Index.Count} indexed values from {catalog.Indicators.Count} indicators of {catalog.Sources.Count} sources, {set.Actors.All.Count} actors");
+            _context.Error.WriteLine($"bulwark: intel: {set.Index.Count} indexed values from {catalog.Indicators.Count + catalog.Values.Count} indicators of {catalog.Sources.Count} sources, {set.Actors.All.Count} actors");
         }
 
         return set;

@@ -303,7 +303,8 @@ public static class IntelLoader
 
     private static List<LoadedSource> Summarise(IntelCatalog catalog, List<IntelSource> sources, (int Problems, HashSet<string> Sources) before)
     {
-        var indicators = catalog.Indicators.GroupBy(i => i.Source).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var indicators = catalog.Indicators.Select(i => i.Source).Concat(catalog.Values.Select(v => v.Source))
+            .GroupBy(s => s, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var objects = catalog.Objects.GroupBy(o => o.Source).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var relationships = catalog.Relationships.GroupBy(r => r.Source).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var lists = catalog.Warninglists.GroupBy(w => w.Source).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);

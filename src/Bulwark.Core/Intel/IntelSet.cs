@@ -49,7 +49,7 @@ public sealed class IntelSet
     /// <summary>Values the index refused (malformed), with the reason.</summary>
     public IReadOnlyList<IntelProblem> Rejected { get; private init; } = [];
 
-    /// <summary>Values left out because a warninglist covers them: (value, list name).</summary>
+    /// <summary>Values left out because a warninglist covers them: (value, indicator id or list source, list name).</summary>
     public IReadOnlyList<(IndexValue Value, string Indicator, string List)> Suppressed { get; private init; } = [];
 
     /// <summary>Distinct site-relative web paths derived from file-path indicators under a web root.</summary>
@@ -61,7 +61,7 @@ public sealed class IntelSet
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var indicators = catalog.Indicators.OrderBy(i => i.Id, StringComparer.Ordinal).ToList();
-        var builder = new IocIndexBuilder(indicators.Sum(i => i.Values.Count));
+        var builder = new IocIndexBuilder(indicators.Sum(i => i.Values.Count) + catalog.Values.Count);
         var rejected = new List<IntelProblem>();
         var suppressed = new List<(IndexValue, string, string)>();
         var webPaths = new Dictionary<string, List<int>>(StringComparer.OrdinalIgnoreCase);
@@ -99,6 +99,31 @@ public sealed class IntelSet
 
                     ids.Add(result.EntryId);
                 }
+            }
+        }
+
+        foreach (var value in catalog.Values)
+        {
+            if (covered?.Invoke(value.Kind, value.Value) is { } list)
+            {
+                suppressed.Add((new IndexValue(value.Kind, value.Value), value.Source, list));
+                continue;
+            }
+
+            var result = builder.TryAdd(value);
+            if (!result.Added)
+            {
+                rejected.Add(new IntelProblem(catalog.GetSource(value.Source)?.Location ?? value.Source, "", result.Error!));
+            }
+            else if (value.Kind == IocKind.FilePath && WebPath.TryParse(value.Value.Replace('\\', '/'), out var web))
+            {
+                var key = "/" + web.Relative;
+                if (!webPaths.TryGetValue(key, out var ids))
+                {
+                    webPaths[key] = ids = [];
+                }
+
+                ids.Add(result.EntryId);
             }
         }
 

@@ -320,33 +320,19 @@ public sealed class Scanner
         var addressColumn = addresses is not null ? format.ClientAddressColumn : null;
         if (addressColumn is not null || selectors.Length > 0)
         {
-            // Column positions follow the file's current #Fields (IIS may change them mid-file).
+            // Column positions follow the file's current #Fields (IIS may change them mid-file); each line is split
+            // once for the client-address probe and every selector together.
             LogSchema? seen = null;
-            var index = -1;
-            LineScanner.LineProbe[] selected = [];
+            LineProbes plan = LineProbes.None;
             probe = line =>
             {
                 if (!ReferenceEquals(seen, state.Schema))
                 {
                     seen = state.Schema;
-                    index = addressColumn is null ? -1 : seen?.IndexOf(addressColumn) ?? -1;
-                    selected = seen is null ? [] : [.. selectors.Select(s => s.ForSchema(seen, format)).OfType<LineScanner.LineProbe>()];
+                    plan = seen is null ? LineProbes.None : LineProbes.For(seen, format, addressColumn, selectors);
                 }
 
-                if (index >= 0 && addresses!.Matches(line, index, format.FieldSeparator, format.QuotedFields))
-                {
-                    return true;
-                }
-
-                foreach (var select in selected)
-                {
-                    if (select(line))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
+                return plan.Test(line, addresses, format);
             };
         }
 
@@ -425,6 +411,66 @@ public sealed class Scanner
     }
 
     private sealed record WorkItem(string FullPath, string RelativePath, long Length, DateTimeOffset LastWriteTime);
+
+    /// <summary>The columns every probe of one schema reads, split once per line.</summary>
+    private sealed class LineProbes
+    {
+        public static readonly LineProbes None = new([], -1, []);
+
+        private readonly int[] _columns;
+        private readonly int _address;
+        private readonly (ColumnProbe Probe, int[] Positions)[] _selected;
+
+        private LineProbes(int[] columns, int address, (ColumnProbe, int[])[] selected)
+        {
+            _columns = columns;
+            _address = address;
+            _selected = selected;
+        }
+
+        public static LineProbes For(LogSchema schema, LogFormat format, string? addressColumn, ILineSelector[] selectors)
+        {
+            var address = addressColumn is null ? -1 : schema.IndexOf(addressColumn);
+            var probes = selectors.Select(s => s.ForSchema(schema, format)).OfType<ColumnProbe>().ToList();
+            var columns = probes.SelectMany(p => p.Columns).Append(address).Where(c => c >= 0).Distinct().Order().ToArray();
+            return new LineProbes(
+                columns,
+                address < 0 ? -1 : Array.IndexOf(columns, address),
+                [.. probes.Select(p => (p, p.Columns.Select(c => Array.IndexOf(columns, c)).ToArray()))]);
+        }
+
+        public bool Test(ReadOnlySpan<byte> line, ClientAddressProbe? addresses, LogFormat format)
+        {
+            if (_columns.Length == 0)
+            {
+                return false;
+            }
+
+            Span<Range> fields = stackalloc Range[_columns.Length];
+            FieldSplitter.Split(line, _columns, format.FieldSeparator, format.QuotedFields, fields);
+            if (_address >= 0 && addresses!.MatchesField(line[fields[_address]]))
+            {
+                return true;
+            }
+
+            Span<Range> buffer = stackalloc Range[_columns.Length];
+            foreach (var (probe, positions) in _selected)
+            {
+                var own = buffer[..positions.Length];
+                for (var i = 0; i < positions.Length; i++)
+                {
+                    own[i] = fields[positions[i]];
+                }
+
+                if (probe.Test(line, own))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 
     /// <summary>State shared by the workers of one scan.</summary>
     private sealed class Run(Scanner scanner, ScanCounters counters)

@@ -56,7 +56,7 @@ public static class IntelListCommand
                 + $"  unmarked TLP:{IntelEvidence.TlpText(s.Source.DefaultTlp)}");
         }
 
-        context.Out.WriteLine($"total: {set.Index.Count} indexed values, {catalog.Indicators.Count} indicators, {set.Actors.All.Count} actors, {catalog.Problems.Count + set.Rejected.Count} problems, {set.Suppressed.Count} values on warninglists");
+        context.Out.WriteLine($"total: {set.Index.Count} indexed values, {catalog.Indicators.Count + catalog.Values.Count} indicators, {set.Actors.All.Count} actors, {catalog.Problems.Count + set.Rejected.Count} problems, {set.Suppressed.Count} values on warninglists");
         return ExitCodes.Clean;
     }
 }

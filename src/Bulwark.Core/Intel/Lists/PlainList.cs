@@ -32,31 +32,18 @@ public static class PlainList
     }
 
     /// <summary>
-    /// Reads a list into a catalog: each value becomes an indicator <c>list--&lt;source&gt;:&lt;line&gt;</c> of the source's
-    /// TLP and confidence; refused values are reported in the result and as catalog problems.
+    /// Reads a list into a catalog as bare values (<see cref="Model.IntelCatalog.Values"/>) of the source's TLP and
+    /// confidence; values not recognised are reported in the result and as catalog problems (the index checks the rest
+    /// when it is built).
     /// </summary>
     public static ListResult Read(TextReader reader, string file, Model.IntelSource source, Model.IntelCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(catalog);
-        var check = new IocIndexBuilder();
-        var result = Read(reader, file, source.Id, source.DefaultTlp, source.DefaultConfidence, (indicator, line) =>
+        var result = Read(reader, file, source.Id, source.DefaultTlp, source.DefaultConfidence, (indicator, _) =>
         {
-            var added = check.TryAdd(indicator);
-            if (added.Added)
-            {
-                catalog.Add(new Model.IntelIndicator($"list--{source.Id}:{line}", source.Id)
-                {
-                    PatternType = "list",
-                    PatternText = $"{indicator.Kind}:{indicator.Value}",
-                    Values = [indicator with { Reference = $"list--{source.Id}:{line}" }],
-                    Tlp = source.DefaultTlp,
-                    Confidence = source.DefaultConfidence,
-                    Labels = [source.Title ?? source.Id],
-                });
-            }
-
-            return added;
+            catalog.Add(indicator);
+            return AddResult.Success(-1);
         });
         foreach (var problem in result.Problems)
         {

@@ -15,6 +15,12 @@ public static class IntelEvidence
     /// <summary>The source, its TLP and the indicator's confidence.</summary>
     public const string Source = "intel source";
 
+    /// <summary>The strongest confidence (0–100) of the matched entries, aged to the time of the evidence.</summary>
+    public const string Confidence = "intel confidence";
+
+    /// <summary>The strictest TLP of the matched entries.</summary>
+    public const string Tlp = "intel tlp";
+
     /// <summary>Where the value was seen, when not obvious from the line.</summary>
     public const string SeenIn = "intel seen in";
 
@@ -28,11 +34,13 @@ public static class IntelEvidence
         evidence.Fields.TryGetValue(IndicatorId, out var ids) ? ids.Split(Separator, StringSplitOptions.RemoveEmptyEntries) : [];
 
     /// <summary>Fills the intel fields for hits that all share one value.</summary>
-    internal static void Describe(Dictionary<string, string> fields, IReadOnlyList<IntelHit> hits, IntelSet intel)
+    internal static void Describe(Dictionary<string, string> fields, IReadOnlyList<IntelHit> hits, IntelSet intel, DateTimeOffset? at)
     {
         var entries = hits.Select(h => intel.Index.GetEntry(h.EntryId)).DistinctBy(e => e.Id).ToList();
         var first = entries[0];
         fields[Indicator] = $"{KindText(first.Kind)} {first.Value}";
+        fields[Confidence] = entries.Max(e => IntelSet.AgedConfidence(e.Confidence, e.ValidFrom, e.ValidUntil, at)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        fields[Tlp] = TlpText(entries.Max(e => e.Tlp));
         var references = entries.Select(e => e.Reference).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (references.Count > 0)
         {
@@ -69,13 +77,24 @@ public static class IntelEvidence
         _ => kind.ToString(),
     };
 
-    public static string TlpText(Tlp tlp) => tlp switch
+    public static string TlpText(Index.Tlp tlp) => tlp switch
     {
-        Tlp.Clear => "CLEAR",
-        Tlp.Green => "GREEN",
-        Tlp.Amber => "AMBER",
-        Tlp.AmberStrict => "AMBER+STRICT",
-        Tlp.Red => "RED",
+        Index.Tlp.Clear => "CLEAR",
+        Index.Tlp.Green => "GREEN",
+        Index.Tlp.Amber => "AMBER",
+        Index.Tlp.AmberStrict => "AMBER+STRICT",
+        Index.Tlp.Red => "RED",
         _ => tlp.ToString(),
+    };
+
+    /// <summary>Reads back <see cref="TlpText"/>.</summary>
+    public static Index.Tlp? ParseTlp(string text) => text switch
+    {
+        "CLEAR" => Index.Tlp.Clear,
+        "GREEN" => Index.Tlp.Green,
+        "AMBER" => Index.Tlp.Amber,
+        "AMBER+STRICT" => Index.Tlp.AmberStrict,
+        "RED" => Index.Tlp.Red,
+        _ => null,
     };
 }

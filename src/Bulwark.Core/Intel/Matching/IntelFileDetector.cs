@@ -61,7 +61,7 @@ public sealed class IntelFileDetector : IFileDetector
                 fields["sha256"] = file.Sha256;
             }
 
-            IntelEvidence.Describe(fields, [.. group], _intel);
+            IntelEvidence.Describe(fields, [.. group], _intel, file.LastWriteTime);
             findings.Add(IntelDetections.IndicatorMatch, group.Key, new Evidence(file.Path, 0, file.LastWriteTime, fields));
         }
     }

@@ -26,24 +26,27 @@ public static class IntelFindings
             var confidence = 0;
             foreach (var evidence in finding.Evidence)
             {
+                var here = IntelEvidence.ParseTlp(evidence.Fields.GetValueOrDefault(IntelEvidence.Tlp, "")) ?? Tlp.Amber;
+                tlp = Max(tlp, here);
+                if (int.TryParse(evidence.Fields.GetValueOrDefault(IntelEvidence.Confidence), System.Globalization.CultureInfo.InvariantCulture, out var stated))
+                {
+                    confidence = Math.Max(confidence, stated);
+                }
+
+                var place = (evidence.File, evidence.Line);
+                if (!byPlace.TryGetValue(place, out var seen))
+                {
+                    byPlace[place] = seen = (new HashSet<string>(StringComparer.Ordinal), Tlp.Clear);
+                }
+
+                byPlace[place] = (seen.Ids, Max(seen.Tlp, here));
                 foreach (var id in IntelEvidence.IndicatorIds(evidence))
                 {
-                    if (intel.Catalog.GetIndicator(id) is not { } indicator)
+                    if (intel.Catalog.GetIndicator(id) is not null)
                     {
-                        continue;
+                        ids.Add(id);
+                        seen.Ids.Add(id);
                     }
-
-                    ids.Add(id);
-                    tlp = Max(tlp, indicator.Tlp);
-                    confidence = Math.Max(confidence, IntelSet.AgedConfidence(indicator.Confidence, indicator.ValidFrom, indicator.ValidUntil, evidence.Timestamp));
-                    var place = (evidence.File, evidence.Line);
-                    if (!byPlace.TryGetValue(place, out var seen))
-                    {
-                        byPlace[place] = seen = (new HashSet<string>(StringComparer.Ordinal), Tlp.Clear);
-                    }
-
-                    seen.Ids.Add(id);
-                    byPlace[place] = (seen.Ids, Max(seen.Tlp, indicator.Tlp));
                 }
             }
 
@@ -62,17 +65,17 @@ public static class IntelFindings
             }
 
             var ids = new HashSet<string>(StringComparer.Ordinal);
-            var tlp = Tlp.Clear;
+            Tlp? tlp = null;
             foreach (var evidence in finding.Evidence)
             {
                 if (byPlace.TryGetValue((evidence.File, evidence.Line), out var hit))
                 {
                     ids.UnionWith(hit.Ids);
-                    tlp = Max(tlp, hit.Tlp);
+                    tlp = tlp is { } t ? Max(t, hit.Tlp) : hit.Tlp;
                 }
             }
 
-            if (ids.Count == 0)
+            if (tlp is not { } strictest)
             {
                 result.Add(finding);
                 continue;
@@ -83,7 +86,7 @@ public static class IntelFindings
             {
                 Confidence = finding.Confidence == Confidence.High ? Confidence.High : finding.Confidence + 1,
                 Attribution = attribution,
-                Tlp = attribution.Aggregate(tlp, (t, a) => Max(t, a.Tlp)),
+                Tlp = attribution.Aggregate(strictest, (t, a) => Max(t, a.Tlp)),
             });
         }
 

@@ -13,7 +13,7 @@ namespace Bulwark.Core.Intel.Matching;
 /// </summary>
 internal sealed class IntelLineSelector(RequestMatcher matcher) : ILineSelector
 {
-    public LineScanner.LineProbe? ForSchema(LogSchema schema, LogFormat format)
+    public ColumnProbe? ForSchema(LogSchema schema, LogFormat format)
     {
         var names = format.Kind == LogKind.Iis ? RequestFields.Iis : RequestFields.HttpProxy;
         var wanted = new List<(int Column, int Field)>();
@@ -32,79 +32,39 @@ internal sealed class IntelLineSelector(RequestMatcher matcher) : ILineSelector
         }
 
         wanted.Sort();
-        var columns = wanted.Select(w => w.Column).ToArray();
         var fields = wanted.Select(w => w.Field).ToArray();
-        var separator = format.FieldSeparator;
-        var quoted = format.QuotedFields;
         var plusIsSpace = format.Kind == LogKind.Iis;
-        return line => Probe(line, columns, fields, separator, quoted, plusIsSpace);
+        return new ColumnProbe([.. wanted.Select(w => w.Column)], (line, ranges) => Probe(line, ranges, fields, plusIsSpace));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool Probe(ReadOnlySpan<byte> line, int[] columns, int[] fields, byte separator, bool quoted, bool plusIsSpace)
+    private bool Probe(ReadOnlySpan<byte> line, ReadOnlySpan<Range> ranges, int[] fields, bool plusIsSpace)
     {
-        Span<char> chars = stackalloc char[512];
-        var next = 0;
-        var column = 0;
-        var pos = 0;
-        while (next < columns.Length && pos <= line.Length)
+        // Sized to the longest field looked at (stack memory is zeroed, so not a fixed 512 per line).
+        var longest = 0;
+        for (var i = 0; i < fields.Length; i++)
         {
-            var rest = line[pos..];
-            int start = 0, length, end;
-            if (quoted && rest.Length > 0 && rest[0] == (byte)'"')
+            var length = ranges[i].GetOffsetAndLength(line.Length).Length;
+            longest = length <= 512 ? Math.Max(longest, length) : longest;
+        }
+
+        if (longest == 0)
+        {
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[longest];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var field = line[ranges[i]];
+            if (field.Length is > 0 and <= 512)
             {
-                var q = 1;
-                while (true)
+                var n = Encoding.UTF8.GetChars(field, chars);
+                if (matcher.Match(fields[i], chars[..n], plusIsSpace, "", null))
                 {
-                    var close = rest[q..].IndexOf((byte)'"');
-                    if (close < 0)
-                    {
-                        return false;
-                    }
-
-                    q += close + 1;
-                    if (q < rest.Length && rest[q] == (byte)'"')
-                    {
-                        q++;
-                        continue;
-                    }
-
-                    break;
+                    return true;
                 }
-
-                start = 1;
-                length = q - 2;
-                end = q;
             }
-            else
-            {
-                var sep = rest.IndexOf(separator);
-                end = sep < 0 ? rest.Length : sep;
-                length = end;
-            }
-
-            if (column == columns[next])
-            {
-                var field = rest.Slice(start, length);
-                if (field.Length > 0 && field[^1] == (byte)'\r')
-                {
-                    field = field[..^1];
-                }
-
-                if (field.Length is > 0 and <= 512)
-                {
-                    var n = Encoding.UTF8.GetChars(field, chars);
-                    if (matcher.Match(fields[next], chars[..n], plusIsSpace, "", null))
-                    {
-                        return true;
-                    }
-                }
-
-                next++;
-            }
-
-            column++;
-            pos += end + 1;
         }
 
         return false;

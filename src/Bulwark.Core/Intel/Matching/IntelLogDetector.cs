@@ -70,7 +70,7 @@ public sealed class IntelLogDetector : ILogDetector
         foreach (var group in hits.Where(h => Applies(h, e)).GroupBy(h => _intel.Index.GetEntry(h.EntryId).Value, StringComparer.Ordinal))
         {
             var evidence = RequestEvidence.For(e);
-            IntelEvidence.Describe((Dictionary<string, string>)evidence.Fields, [.. group], _intel);
+            IntelEvidence.Describe((Dictionary<string, string>)evidence.Fields, [.. group], _intel, e.Timestamp);
             findings.Add(IntelDetections.IndicatorMatch, group.Key, evidence);
         }
     }

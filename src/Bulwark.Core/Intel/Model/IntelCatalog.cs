@@ -13,6 +13,7 @@ public sealed class IntelCatalog
     private readonly Dictionary<string, IntelSource> _sources = new(StringComparer.Ordinal);
     private readonly List<Warninglist> _warninglists = [];
     private readonly List<IntelProblem> _problems = [];
+    private readonly List<Index.IocIndicator> _values = [];
 
     public IReadOnlyCollection<IntelSource> Sources => _sources.Values;
 
@@ -21,6 +22,12 @@ public sealed class IntelCatalog
     public IReadOnlyCollection<IntelIndicator> Indicators => _indicators.Values;
 
     public IReadOnlyCollection<IntelRelationship> Relationships => _relationships.Values;
+
+    /// <summary>
+    /// Bare values from plain lists: no object of their own (no id, relationships or pattern), so a million-line list
+    /// costs a few dozen bytes per value instead of an <see cref="IntelIndicator"/> each.
+    /// </summary>
+    public IReadOnlyList<Index.IocIndicator> Values => _values;
 
     public IReadOnlyList<Warninglist> Warninglists => _warninglists;
 
@@ -72,6 +79,9 @@ public sealed class IntelCatalog
         _relationships[item.Id] = item;
         return true;
     }
+
+    /// <summary>Adds a bare list value (see <see cref="Values"/>).</summary>
+    public void Add(Index.IocIndicator value) => _values.Add(value);
 
     public void Add(Warninglist list)
     {

@@ -19,9 +19,14 @@ public sealed class ClientAddressProbe
 
     /// <summary>True when field <paramref name="column"/> (0-based) of <paramref name="line"/> is a listed address (an IPv4 port suffix is ignored).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool Matches(ReadOnlySpan<byte> line, int column, byte separator, bool quoted)
+    public bool Matches(ReadOnlySpan<byte> line, int column, byte separator, bool quoted) =>
+        TryGetField(line, column, separator, quoted, out var field) && MatchesField(field);
+
+    /// <summary>True when <paramref name="field"/> (the client-address column's bytes) is a listed address.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool MatchesField(ReadOnlySpan<byte> field)
     {
-        if (!TryGetField(line, column, separator, quoted, out var field) || field.Length is 0 or > 64)
+        if (field.Length is 0 or > 64)
         {
             return false;
         }
