@@ -333,9 +333,15 @@ public sealed class ScanCommand
             _context.Error.WriteLine($"bulwark scan: --intel: {problem}");
         }
 
+        // Loading a large feed leaves hundreds of megabytes of garbage next to a long-lived index: drop the list values
+        // the index now holds and collect, compacted, now rather than in the middle of the scan.
+        var indicators = catalog.Indicators.Count + catalog.Values.Count;
+        catalog.ReleaseValues();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
         if (!quiet)
         {
-            _context.Error.WriteLine($"bulwark: intel: {set.Index.Count} indexed values from {catalog.Indicators.Count + catalog.Values.Count} indicators of {catalog.Sources.Count} sources, {set.Actors.All.Count} actors");
+            _context.Error.WriteLine($"bulwark: intel: {set.Index.Count} indexed values from {indicators} indicators of {catalog.Sources.Count} sources, {set.Actors.All.Count} actors");
         }
 
         return set;

@@ -34,39 +34,76 @@ internal sealed class IntelLineSelector(RequestMatcher matcher) : ILineSelector
         wanted.Sort();
         var fields = wanted.Select(w => w.Field).ToArray();
         var plusIsSpace = format.Kind == LogKind.Iis;
-        return new ColumnProbe([.. wanted.Select(w => w.Column)], (line, ranges) => Probe(line, ranges, fields, plusIsSpace));
+
+        // A probe serves one file on one thread, so its caches need no locking.
+        var misses = fields.Select(_ => new MissCache()).ToArray();
+        return new ColumnProbe([.. wanted.Select(w => w.Column)], (line, ranges) => Probe(line, ranges, fields, misses, plusIsSpace));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool Probe(ReadOnlySpan<byte> line, ReadOnlySpan<Range> ranges, int[] fields, bool plusIsSpace)
+    private bool Probe(ReadOnlySpan<byte> line, ReadOnlySpan<Range> ranges, int[] fields, MissCache[] misses, bool plusIsSpace)
     {
-        // Sized to the longest field looked at (stack memory is zeroed, so not a fixed 512 per line).
-        var longest = 0;
-        for (var i = 0; i < fields.Length; i++)
-        {
-            var length = ranges[i].GetOffsetAndLength(line.Length).Length;
-            longest = length <= 512 ? Math.Max(longest, length) : longest;
-        }
-
-        if (longest == 0)
-        {
-            return false;
-        }
-
-        Span<char> chars = stackalloc char[longest];
         for (var i = 0; i < fields.Length; i++)
         {
             var field = line[ranges[i]];
-            if (field.Length is > 0 and <= 512)
+            if (field.Length is 0 or > 512)
             {
-                var n = Encoding.UTF8.GetChars(field, chars);
-                if (matcher.Match(fields[i], chars[..n], plusIsSpace, "", null))
-                {
-                    return true;
-                }
+                continue;
             }
+
+            var hash = MissCache.Hash(field);
+            if (misses[i].KnownMiss(field, hash))
+            {
+                continue;
+            }
+
+            if (Match(fields[i], field, plusIsSpace))
+            {
+                return true;
+            }
+
+            misses[i].Remember(field, hash);
         }
 
         return false;
+    }
+
+    private bool Match(int field, ReadOnlySpan<byte> bytes, bool plusIsSpace)
+    {
+        Span<char> chars = stackalloc char[bytes.Length];
+        var n = Encoding.UTF8.GetChars(bytes, chars);
+        return matcher.Match(field, chars[..n], plusIsSpace, "", null);
+    }
+
+    /// <summary>
+    /// The last values of one column that hit nothing, direct-mapped by hash. Log columns repeat (a few thousand
+    /// clients, a few dozen user agents and referers), so most lines are answered by one hash and one comparison
+    /// instead of index lookups. Only misses are kept: a hit always sends the line on to be parsed.
+    /// </summary>
+    private sealed class MissCache
+    {
+        private const int Size = 1024;
+        private readonly int[] _hashes = new int[Size];
+        private readonly byte[]?[] _values = new byte[Size][];
+
+        public static int Hash(ReadOnlySpan<byte> value)
+        {
+            var hash = default(HashCode);
+            hash.AddBytes(value);
+            return hash.ToHashCode();
+        }
+
+        public bool KnownMiss(ReadOnlySpan<byte> value, int hash)
+        {
+            var slot = hash & (Size - 1);
+            return _hashes[slot] == hash && _values[slot] is { } known && value.SequenceEqual(known);
+        }
+
+        public void Remember(ReadOnlySpan<byte> value, int hash)
+        {
+            var slot = hash & (Size - 1);
+            _hashes[slot] = hash;
+            _values[slot] = value.ToArray();
+        }
     }
 }

@@ -80,6 +80,16 @@ public sealed class IntelCatalog
         return true;
     }
 
+    /// <summary>
+    /// Drops the bare values once an index holds them (a one-shot scan does not need them twice); a catalog that
+    /// will be built again must keep them.
+    /// </summary>
+    public void ReleaseValues()
+    {
+        _values.Clear();
+        _values.TrimExcess();
+    }
+
     /// <summary>Adds a bare list value (see <see cref="Values"/>).</summary>
     public void Add(Index.IocIndicator value) => _values.Add(value);
 

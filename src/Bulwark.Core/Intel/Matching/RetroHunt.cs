@@ -1,0 +1,284 @@
+using Bulwark.Core.Detection.Files;
+using Bulwark.Core.Findings;
+using Bulwark.Core.Intel.Index;
+
+namespace Bulwark.Core.Intel.Matching;
+
+/// <summary>
+/// Matches intelligence that arrived after a scan against the evidence kept of its findings (a server keeps findings,
+/// not logs): the client address, user agent, requested path and user of a web request, and a file's path and
+/// hashes. Give it one scan's (or one submission's) findings at a time, since evidence places (file, line) are
+/// compared within it. A value with no intel finding yet becomes one, with the id a scan would have given it, so
+/// running the hunt again adds nothing; every finding whose evidence holds a matched value is attributed, and its
+/// confidence raised once (as a scan does). Indicators whose pattern needs the whole event (complex patterns) are not
+/// matched: the event is gone.
+/// </summary>
+public sealed class RetroHunt(IntelSet intel)
+{
+    private static readonly string[] IntelFields =
+        [IntelEvidence.Indicator, IntelEvidence.IndicatorId, IntelEvidence.Source, IntelEvidence.Confidence, IntelEvidence.Tlp, IntelEvidence.SeenIn];
+
+    // The columns a web request's evidence keeps (RequestEvidence), by format: client, user agent, path, user, referer.
+    private static readonly string[] Iis = ["c-ip", "cs(User-Agent)", "cs-uri-stem", "cs-username", "cs(Referer)"];
+    private static readonly string[] HttpProxy = ["ClientIpAddress", "UserAgent", "UrlStem", "AuthenticatedUser", "Referer"];
+
+    /// <summary>What a hunt found.</summary>
+    /// <param name="Found">New intel findings (<see cref="IntelDetections.IndicatorMatch"/>), attributed.</param>
+    /// <param name="Attributed">Findings given to the hunt whose attribution, TLP or confidence changed, as they are now.</param>
+    public sealed record Result(IReadOnlyList<Finding> Found, IReadOnlyList<Finding> Attributed)
+    {
+        public static Result None { get; } = new([], []);
+    }
+
+    public Result Hunt(IReadOnlyList<Finding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        if (intel.Index.Count == 0 || findings.Count == 0)
+        {
+            return Result.None;
+        }
+
+        var bySubject = findings.Where(f => f.DetectionId == IntelDetections.IndicatorMatch.Id)
+            .GroupBy(f => f.Subject, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var notes = new Dictionary<Finding, Note>(ReferenceEqualityComparer.Instance);
+        var collector = new FindingCollector();
+        var placed = new HashSet<(string File, long Line, string Value)>();
+        var hits = new List<IntelHit>();
+        foreach (var finding in findings)
+        {
+            foreach (var evidence in finding.Evidence)
+            {
+                hits.Clear();
+                Match(evidence, hits);
+                foreach (var group in hits
+                    .Where(h => intel.Applies(h.EntryId, evidence.Timestamp) && intel.IndicatorOf(h.EntryId) is not { Complex: true })
+                    .DistinctBy(h => h.EntryId)
+                    .GroupBy(h => intel.Index.GetEntry(h.EntryId).Value, StringComparer.Ordinal))
+                {
+                    var entries = group.Select(h => intel.Index.GetEntry(h.EntryId)).ToList();
+                    NoteOf(notes, finding).Add(entries, evidence.Timestamp);
+                    if (bySubject.TryGetValue(group.Key, out var known))
+                    {
+                        // The value has its intel finding already: it gains the new indicators, nothing is added.
+                        foreach (var match in known)
+                        {
+                            NoteOf(notes, match).Add(entries, evidence.Timestamp);
+                        }
+                    }
+                    else if (placed.Add((evidence.File, evidence.Line, group.Key)))
+                    {
+                        var fields = new Dictionary<string, string>(evidence.Fields.Where(f => !IntelFields.Contains(f.Key)), StringComparer.Ordinal);
+                        IntelEvidence.Describe(fields, [.. group], intel, evidence.Timestamp);
+                        collector.Add(IntelDetections.IndicatorMatch, group.Key, new Evidence(evidence.File, evidence.Line, evidence.Timestamp, fields));
+                    }
+                }
+            }
+        }
+
+        var found = IntelFindings.Enrich(collector.Build(), intel);
+        var attributed = new List<Finding>();
+        foreach (var finding in findings)
+        {
+            if (notes.TryGetValue(finding, out var note) && Update(finding, note) is { } updated)
+            {
+                attributed.Add(updated);
+            }
+        }
+
+        return new Result(found, attributed);
+    }
+
+    private static Note NoteOf(Dictionary<Finding, Note> notes, Finding finding)
+    {
+        if (!notes.TryGetValue(finding, out var note))
+        {
+            notes[finding] = note = new Note();
+        }
+
+        return note;
+    }
+
+    /// <summary>The finding with what the hits add, or null when they add nothing it does not already say.</summary>
+    private Finding? Update(Finding finding, Note note)
+    {
+        var isIntel = finding.DetectionId == IntelDetections.IndicatorMatch.Id;
+        var ids = new HashSet<string>(note.Ids, StringComparer.Ordinal);
+        ids.UnionWith(finding.Attribution.SelectMany(a => a.IndicatorIds));
+        if (isIntel)
+        {
+            ids.UnionWith(finding.Evidence.SelectMany(IntelEvidence.IndicatorIds));
+        }
+
+        // What the finding said stays (a member's own intelligence may know actors this set does not); the same actor
+        // found again keeps the stronger reading.
+        var derived = intel.Attribute(ids, finding.FirstSeen);
+        var merged = finding.Attribution.ToDictionary(a => a.ActorId, StringComparer.Ordinal);
+        foreach (var a in derived)
+        {
+            merged[a.ActorId] = merged.TryGetValue(a.ActorId, out var held) && held.Confidence > a.Confidence
+                ? held with { IndicatorIds = [.. held.IndicatorIds.Union(a.IndicatorIds, StringComparer.Ordinal).Order(StringComparer.Ordinal)] }
+                : a;
+        }
+
+        var attribution = merged.Values.OrderByDescending(a => a.Confidence).ThenBy(a => a.ActorId, StringComparer.Ordinal).ToList();
+        var tlp = attribution.Aggregate(Max(finding.Tlp ?? Tlp.Clear, note.Tlp), (t, a) => Max(t, a.Tlp));
+        Confidence confidence;
+        if (isIntel)
+        {
+            var level = IntelSet.ToLevel(Math.Max(note.Confidence, attribution.Count > 0 ? attribution[0].Confidence : 0));
+            confidence = level > finding.Confidence ? level : finding.Confidence;
+        }
+        else
+        {
+            // Raised once, when intelligence first touches the finding (a scan's enrichment does the same).
+            confidence = finding.Tlp is null && finding.Confidence < Confidence.High ? finding.Confidence + 1 : finding.Confidence;
+        }
+
+        var same = finding.Tlp == tlp && finding.Confidence == confidence && finding.Attribution.Count == attribution.Count
+            && finding.Attribution.Zip(attribution).All(p => Same(p.First, p.Second));
+        return same ? null : finding with { Attribution = attribution, Tlp = tlp, Confidence = confidence };
+    }
+
+    private static bool Same(ActorAttribution a, ActorAttribution b) =>
+        a.ActorId == b.ActorId && a.Confidence == b.Confidence && a.Tlp == b.Tlp && a.Country == b.Country
+        && a.IndicatorIds.SequenceEqual(b.IndicatorIds, StringComparer.Ordinal) && a.Sources.SequenceEqual(b.Sources, StringComparer.Ordinal);
+
+    /// <summary>Every index entry one piece of kept evidence hits, named by the field it was seen in.</summary>
+    private void Match(Evidence evidence, List<IntelHit> hits)
+    {
+        var fields = evidence.Fields;
+        var iis = fields.ContainsKey(Iis[0]) || fields.ContainsKey(Iis[1]) || fields.ContainsKey(Iis[2]);
+        var names = iis ? Iis : HttpProxy;
+        var index = intel.Index;
+        for (var field = 0; field < names.Length; field++)
+        {
+            if (!fields.TryGetValue(names[field], out var value) || value.Length == 0 || value == "-")
+            {
+                continue;
+            }
+
+            var name = names[field];
+            switch (field)
+            {
+                case 0:
+                    Add(index.Match(WithoutPort(value)), name, value, hits);
+                    break;
+                case 1:
+                    Add(index.MatchUserAgent(value), name, value, hits);
+                    if (iis && value.Contains('+', StringComparison.Ordinal))
+                    {
+                        // IIS writes a user agent's spaces as '+'.
+                        Add(index.MatchUserAgent(value.Replace('+', ' ')), name, value, hits);
+                    }
+
+                    break;
+                case 2:
+                    foreach (var id in intel.MatchWebPath(value))
+                    {
+                        hits.Add(new IntelHit(id, name, value));
+                    }
+
+                    Add(index.MatchFileName(value), name, value, hits);
+                    break;
+                case 3 when value.Contains('@', StringComparison.Ordinal):
+                    Add(index.MatchEmail(value), name, value, hits);
+                    break;
+                case 4:
+                    Add(index.MatchUrl(value), name, value, hits);
+                    break;
+            }
+        }
+
+        foreach (var (key, label) in (ReadOnlySpan<(string, string)>)[("sha256", "file sha256"), ("md5", "file md5"), ("sha1", "file sha1")])
+        {
+            if (fields.TryGetValue(key, out var digest) && digest.Length > 0)
+            {
+                Add(index.MatchHash(digest), label, digest, hits);
+            }
+        }
+
+        if (fields.TryGetValue("path", out var path) && path.Length > 0)
+        {
+            MatchPath(path.Replace('\\', '/'), hits);
+        }
+    }
+
+    /// <summary>A file's path as <see cref="IntelFileDetector"/> matches it: by name, by site path under a web root, and from each folder down.</summary>
+    private void MatchPath(string path, List<IntelHit> hits)
+    {
+        var index = intel.Index;
+        Add(index.MatchFileName(path), "file name", path, hits);
+        if (index.CountOf(IocKind.FilePath) == 0)
+        {
+            return;
+        }
+
+        if (WebPath.TryParse(path, out var web))
+        {
+            foreach (var id in intel.MatchWebPath("/" + web.Relative))
+            {
+                hits.Add(new IntelHit(id, "file path", path));
+            }
+        }
+
+        for (var start = 0; start < path.Length;)
+        {
+            Add(index.MatchFilePath(string.Concat("C:/", path.AsSpan(start))), "file path", path, hits);
+            var slash = path.IndexOf('/', start);
+            if (slash < 0)
+            {
+                break;
+            }
+
+            start = slash + 1;
+        }
+    }
+
+    private static void Add(IocMatches matches, string field, string value, List<IntelHit> hits)
+    {
+        foreach (var id in matches)
+        {
+            hits.Add(new IntelHit(id, field, value));
+        }
+    }
+
+    /// <summary>"203.0.113.5:51234" → "203.0.113.5"; "[2001:db8::1]:443" → "2001:db8::1"; IPv6 keeps its colons.</summary>
+    private static string WithoutPort(string value)
+    {
+        if (value.StartsWith('['))
+        {
+            var close = value.IndexOf(']', StringComparison.Ordinal);
+            return close > 0 ? value[1..close] : value;
+        }
+
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && value.IndexOf(':', colon + 1) < 0 ? value[..colon] : value;
+    }
+
+    private static Tlp Max(Tlp a, Tlp b) => a > b ? a : b;
+
+    /// <summary>What the hits on one finding's evidence add up to.</summary>
+    private sealed class Note
+    {
+        public HashSet<string> Ids { get; } = new(StringComparer.Ordinal);
+
+        public Tlp Tlp { get; private set; } = Tlp.Clear;
+
+        public int Confidence { get; private set; }
+
+        public void Add(List<IocEntry> entries, DateTimeOffset? at)
+        {
+            foreach (var entry in entries)
+            {
+                if (entry.Reference is { } id)
+                {
+                    Ids.Add(id);
+                }
+
+                Tlp = Max(Tlp, entry.Tlp);
+                Confidence = Math.Max(Confidence, IntelSet.AgedConfidence(entry.Confidence, entry.ValidFrom, entry.ValidUntil, at));
+            }
+        }
+    }
+}
