@@ -150,9 +150,10 @@ public sealed class IocIndex
         }
 
         // The longest suffix in the table carries its parents' ids too, so the first hit is the whole answer.
+        var filter = _tables.Domains.Filter!;
         while (true)
         {
-            if (_domains.TryGetValue(host, out var ordinal))
+            if (filter.MayContain(string.GetHashCode(host, StringComparison.OrdinalIgnoreCase)) && _domains.TryGetValue(host, out var ordinal))
             {
                 return new(_tables.Domains.Postings(ordinal));
             }
@@ -183,7 +184,10 @@ public sealed class IocIndex
                 return IocMatches.Empty;
             }
 
-            var exact = _urls.TryGetValue(buffer[..length], out var ordinal) ? _tables.Urls.Postings(ordinal) : default;
+            var normalized = buffer[..length];
+            var exact = _tables.Urls.Count > 0 && _tables.Urls.Filter!.MayContain(string.GetHashCode(normalized)) && _urls.TryGetValue(normalized, out var ordinal)
+                ? _tables.Urls.Postings(ordinal)
+                : default;
             return new(exact, MatchDomain(buffer[host]).First);
         }
         finally
@@ -196,7 +200,7 @@ public sealed class IocIndex
     }
 
     /// <summary>E-mail entries equal to <paramref name="address"/>, case-insensitive.</summary>
-    public IocMatches MatchEmail(scoped ReadOnlySpan<char> address) => Lookup(_emails, _tables.Emails, address.Trim());
+    public IocMatches MatchEmail(scoped ReadOnlySpan<char> address) => Lookup(_emails, _tables.Emails, address.Trim(), StringComparison.OrdinalIgnoreCase);
 
     /// <summary>MD5, SHA-1 or SHA-256 entries for a hex digest (the length picks the algorithm), case-insensitive.</summary>
     public IocMatches MatchHash(scoped ReadOnlySpan<char> hex)
@@ -218,13 +222,13 @@ public sealed class IocIndex
     };
 
     /// <summary>User-agent entries exactly equal (ordinal) to <paramref name="userAgent"/>.</summary>
-    public IocMatches MatchUserAgent(scoped ReadOnlySpan<char> userAgent) => Lookup(_userAgents, _tables.UserAgents, userAgent);
+    public IocMatches MatchUserAgent(scoped ReadOnlySpan<char> userAgent) => Lookup(_userAgents, _tables.UserAgents, userAgent, StringComparison.Ordinal);
 
     /// <summary>
     /// File-name entries for the last segment of <paramref name="nameOrPath"/>, case-insensitive, ignoring the
     /// trailing dots and spaces that Windows ignores.
     /// </summary>
-    public IocMatches MatchFileName(scoped ReadOnlySpan<char> nameOrPath) => Lookup(_fileNames, _tables.FileNames, IocText.FileNameOf(nameOrPath.Trim()));
+    public IocMatches MatchFileName(scoped ReadOnlySpan<char> nameOrPath) => Lookup(_fileNames, _tables.FileNames, IocText.FileNameOf(nameOrPath.Trim()), StringComparison.OrdinalIgnoreCase);
 
     /// <summary>File-path entries equal to <paramref name="path"/>, case-insensitive, with <c>\</c> and <c>/</c> equal.</summary>
     public IocMatches MatchFilePath(scoped ReadOnlySpan<char> path)
@@ -236,7 +240,7 @@ public sealed class IocIndex
         {
             var normalized = buffer[..path.Length];
             IocText.NormalizeSeparators(path, normalized);
-            return Lookup(_filePaths, _tables.FilePaths, normalized);
+            return Lookup(_filePaths, _tables.FilePaths, normalized, StringComparison.OrdinalIgnoreCase);
         }
         finally
         {
@@ -248,8 +252,10 @@ public sealed class IocIndex
     }
 
     private static IocMatches Lookup(
-        Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, ValueTable<string> table, scoped ReadOnlySpan<char> key) =>
-        table.Count > 0 && lookup.TryGetValue(key, out var ordinal) ? new(table.Postings(ordinal)) : IocMatches.Empty;
+        Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, ValueTable<string> table, scoped ReadOnlySpan<char> key, StringComparison comparison) =>
+        table.Count > 0 && table.Filter!.MayContain(string.GetHashCode(key, comparison)) && lookup.TryGetValue(key, out var ordinal)
+            ? new(table.Postings(ordinal))
+            : IocMatches.Empty;
 
     /// <summary>Entry metadata as parallel arrays: a few bytes per entry beyond its value string.</summary>
     internal sealed record EntryTable(

@@ -23,15 +23,15 @@ internal sealed class IocTables
     {
         IPv4.Freeze(next);
         IPv6.Freeze(next);
-        Domains.Freeze(next, parentDomains: true);
+        Domains.Freeze(next, parentDomains: true, StringComparison.OrdinalIgnoreCase);
         Urls.Freeze(next);
-        Emails.Freeze(next);
+        Emails.Freeze(next, comparison: StringComparison.OrdinalIgnoreCase);
         Md5.Freeze(next);
         Sha1.Freeze(next);
         Sha256.Freeze(next);
         UserAgents.Freeze(next);
-        FileNames.Freeze(next);
-        FilePaths.Freeze(next);
+        FileNames.Freeze(next, comparison: StringComparison.OrdinalIgnoreCase);
+        FilePaths.Freeze(next, comparison: StringComparison.OrdinalIgnoreCase);
         CidrV4Ranges = PrefixRanges<uint>.Build(CidrV4, 32);
         CidrV6Ranges = PrefixRanges<UInt128>.Build(CidrV6, 128);
         CidrV4.Clear();

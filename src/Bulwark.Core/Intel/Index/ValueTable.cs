@@ -18,6 +18,16 @@ internal sealed class ValueTable<TKey>
 
     public Dictionary<TKey, int> Map { get; }
 
+    /// <summary>Built by <see cref="Freeze"/> from <see cref="Hash"/> of every key: a cheap "certainly absent".</summary>
+    public BloomFilter? Filter { get; private set; }
+
+    /// <summary>
+    /// The hash the filter is built and probed with: for string tables the comparer's own (ordinal or ignoring case,
+    /// computed the same way from a span at lookup), for the others the key's.
+    /// </summary>
+    public static int Hash(TKey key, StringComparison comparison) =>
+        key is string text ? string.GetHashCode(text.AsSpan(), comparison) : key.GetHashCode();
+
     public int Count => Map.Count;
 
     public void Add(TKey key, int entryId, List<int> next)
@@ -32,8 +42,16 @@ internal sealed class ValueTable<TKey>
     /// a domain's postings also hold the ids of every parent domain in the table, nearest first, so that one hit
     /// on the longest matching suffix gives every matching domain indicator.
     /// </summary>
-    public void Freeze(List<int> next, bool parentDomains = false)
+    public void Freeze(List<int> next, bool parentDomains = false, StringComparison comparison = StringComparison.Ordinal)
     {
+        var filter = new BloomFilter(Map.Count);
+        foreach (var key in Map.Keys)
+        {
+            filter.Add(Hash(key, comparison));
+        }
+
+        Filter = filter;
+
         var heads = new int[Map.Count];
         var keys = new TKey[Map.Count];
         var ordinal = 0;
@@ -77,7 +95,9 @@ internal sealed class ValueTable<TKey>
         return _postings.AsSpan(from, _offsets[ordinal + 1] - from);
     }
 
-    public ReadOnlySpan<int> Match(TKey key) => Map.TryGetValue(key, out var ordinal) ? Postings(ordinal) : default;
+    /// <summary>Entry ids for a non-string key (string tables are looked up by span, with their comparison's hash).</summary>
+    public ReadOnlySpan<int> Match(TKey key) =>
+        (Filter is null || key is string || Filter.MayContain(key.GetHashCode())) && Map.TryGetValue(key, out var ordinal) ? Postings(ordinal) : default;
 
     private static void AppendChain(int head, List<int> next, List<int> postings)
     {

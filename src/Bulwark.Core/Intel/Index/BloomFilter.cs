@@ -1,0 +1,45 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Bulwark.Core.Intel.Index;
+
+/// <summary>
+/// A negative pre-filter in front of a large table: 16 bits per key and two probes inside one 64-bit word, so most
+/// lookups of a value the table does not hold cost one read of a small, cache-friendly array instead of the table's
+/// scattered buckets, entries and strings. It never says "absent" for a key that is present.
+/// </summary>
+internal sealed class BloomFilter
+{
+    private readonly ulong[] _words;
+    private readonly int _shift;
+
+    public BloomFilter(int keys)
+    {
+        // 16 bits per key, at least one word; the word count is a power of two so the top hash bits pick the word.
+        var words = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, keys / 4));
+        _words = new ulong[words];
+        _shift = 64 - BitOperations.Log2((uint)words);
+    }
+
+    public void Add(int hash)
+    {
+        var (word, bits) = Locate(hash);
+        _words[word] |= bits;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool MayContain(int hash)
+    {
+        var (word, bits) = Locate(hash);
+        return (_words[word] & bits) == bits;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private (int Word, ulong Bits) Locate(int hash)
+    {
+        var mixed = (ulong)(uint)hash * 0x9E3779B97F4A7C15UL;
+        var word = _shift == 64 ? 0 : (int)(mixed >> _shift);
+        var bits = (1UL << (int)(mixed & 63)) | (1UL << (int)((mixed >> 6) & 63));
+        return (word, bits);
+    }
+}
