@@ -148,6 +148,53 @@ public sealed class IntelSet
     public ReadOnlySpan<int> MatchWebPath(ReadOnlySpan<char> sitePath) =>
         WebPathCount > 0 && _webPaths.TryGetValue(sitePath, out var ids) ? ids : [];
 
+    /// <summary>
+    /// Every entry a free-form value hits, whatever it is (for "what is known about X" queries): its form decides
+    /// the lookups — an address (exact and networks), URL, e-mail address, hash, domain (also as a file name), or else
+    /// a user agent, file path or file name, or the site path of a web-shell path indicator. Defanged values should be
+    /// refanged first (<see cref="Lists.PlainList.Refang"/>).
+    /// </summary>
+    public IReadOnlyList<int> Find(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var ids = new List<int>();
+        switch (Lists.PlainList.Classify(value))
+        {
+            case IocKind.IPv4 or IocKind.IPv6:
+                AddAll(ids, Index.Match(value));
+                break;
+            case IocKind.Url:
+                AddAll(ids, Index.MatchUrl(value));
+                break;
+            case IocKind.Email:
+                AddAll(ids, Index.MatchEmail(value));
+                break;
+            case IocKind.Md5 or IocKind.Sha1 or IocKind.Sha256:
+                AddAll(ids, Index.MatchHash(value));
+                break;
+            case IocKind.Domain:
+                AddAll(ids, Index.MatchDomain(value));
+                AddAll(ids, Index.MatchFileName(value));
+                break;
+            default:
+                AddAll(ids, Index.MatchUserAgent(value));
+                AddAll(ids, Index.MatchFilePath(value));
+                AddAll(ids, Index.MatchFileName(value));
+                ids.AddRange(MatchWebPath(value.Replace('\\', '/')));
+                break;
+        }
+
+        return [.. ids.Distinct()];
+
+        static void AddAll(List<int> ids, IocMatches matches)
+        {
+            foreach (var id in matches)
+            {
+                ids.Add(id);
+            }
+        }
+    }
+
     /// <summary>The indicator an index entry belongs to.</summary>
     public IntelIndicator? IndicatorOf(int entryId) =>
         Index.GetEntry(entryId).Reference is { } id ? Catalog.GetIndicator(id) : null;

@@ -35,9 +35,9 @@ public static class IntelMatchCommand
         new IntelStore(storeRoot ?? IntelStore.DefaultRoot()).Load(catalog);
         var set = IntelLoader.Build(catalog);
         var value = PlainList.Refang(raw.Trim());
-        var ids = Lookup(set, value);
+        var ids = set.Find(value);
         var found = false;
-        foreach (var id in ids.Distinct())
+        foreach (var id in ids)
         {
             found = true;
             var entry = set.Index.GetEntry(id);
@@ -91,51 +91,6 @@ public static class IntelMatchCommand
         }
 
         return found ? ExitCodes.Clean : ExitCodes.Findings;
-    }
-
-    private static List<int> Lookup(IntelSet set, string value)
-    {
-        var index = set.Index;
-        var ids = new List<int>();
-        switch (PlainList.Classify(value))
-        {
-            case IocKind.IPv4 or IocKind.IPv6:
-                AddAll(ids, index.Match(value));
-                break;
-            case IocKind.Url:
-                AddAll(ids, index.MatchUrl(value));
-                break;
-            case IocKind.Email:
-                AddAll(ids, index.MatchEmail(value));
-                break;
-            case IocKind.Md5 or IocKind.Sha1 or IocKind.Sha256:
-                AddAll(ids, index.MatchHash(value));
-                break;
-            case IocKind.Domain:
-                AddAll(ids, index.MatchDomain(value));
-                AddAll(ids, index.MatchFileName(value));
-                break;
-            default:
-                AddAll(ids, index.MatchUserAgent(value));
-                AddAll(ids, index.MatchFilePath(value));
-                AddAll(ids, index.MatchFileName(value));
-                foreach (var id in set.MatchWebPath(value.Replace('\\', '/')))
-                {
-                    ids.Add(id);
-                }
-
-                break;
-        }
-
-        return ids;
-    }
-
-    private static void AddAll(List<int> ids, IocMatches matches)
-    {
-        foreach (var id in matches)
-        {
-            ids.Add(id);
-        }
     }
 
     private static string Time(DateTimeOffset? t) => t is { } v ? v.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) : "-";

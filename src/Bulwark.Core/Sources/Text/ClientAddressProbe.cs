@@ -48,62 +48,11 @@ public sealed class ClientAddressProbe
     }
 
     /// <summary>Finds a field by position; CSV fields may be quoted (with "" escapes) and hold the separator.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool TryGetField(ReadOnlySpan<byte> line, int column, byte separator, bool quoted, out ReadOnlySpan<byte> field)
     {
-        field = default;
-        var pos = 0;
-        for (var i = 0; ; i++)
-        {
-            if (pos > line.Length)
-            {
-                return false;
-            }
-
-            var rest = line[pos..];
-            int end;
-            var start = 0;
-            var length = 0;
-            if (quoted && rest.Length > 0 && rest[0] == (byte)'"')
-            {
-                // Skip to the closing quote; "" inside is an escaped quote.
-                var q = 1;
-                while (true)
-                {
-                    var next = rest[q..].IndexOf((byte)'"');
-                    if (next < 0)
-                    {
-                        return false;
-                    }
-
-                    q += next + 1;
-                    if (q < rest.Length && rest[q] == (byte)'"')
-                    {
-                        q++;
-                        continue;
-                    }
-
-                    break;
-                }
-
-                start = 1;
-                length = q - 2;
-                end = q;
-            }
-            else
-            {
-                var sep = rest.IndexOf(separator);
-                end = sep < 0 ? rest.Length : sep;
-                length = end;
-            }
-
-            if (i == column)
-            {
-                field = rest.Slice(start, length);
-                return true;
-            }
-
-            pos += end + 1;
-        }
+        Span<Range> range = stackalloc Range[1];
+        var found = FieldSplitter.Split(line, [column], separator, quoted, range) == 1;
+        field = found ? line[range[0]] : default;
+        return found;
     }
 }
