@@ -2,6 +2,7 @@ using Bulwark.Data.Access;
 using Bulwark.Data.Audit;
 using Bulwark.Data.Incidents;
 using Bulwark.Data.Ingestion;
+using Bulwark.Data.Intel;
 using Bulwark.Data.Membership;
 using Bulwark.Data.Notification;
 using Bulwark.Data.Portal;
@@ -63,6 +64,11 @@ public sealed class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options,
 
     public DbSet<TaxiiStatus> TaxiiStatuses => Set<TaxiiStatus>();
 
+    /// <summary>Threat-intelligence sources the operator manages, and their stored content; instance-wide.</summary>
+    public DbSet<IntelSourceRecord> IntelSources => Set<IntelSourceRecord>();
+
+    public DbSet<IntelContent> IntelContents => Set<IntelContent>();
+
     /// <summary>Read by the query filters; EF evaluates it per query.</summary>
     private Guid? TenantId => tenant.OrganisationId;
 
@@ -105,6 +111,7 @@ public sealed class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options,
         {
             f.HasIndex(x => new { x.OrganisationId, x.FindingId }).IsUnique();
             f.HasIndex(x => x.IncidentId);
+            f.Property(x => x.Tlp).HasConversion(IntelModel.TlpText).HasMaxLength(16);
         });
         Owned<Incident>(b, i =>
         {
@@ -128,6 +135,7 @@ public sealed class BulwarkDbContext(DbContextOptions<BulwarkDbContext> options,
 
         PortalModel.Map(b);
         TaxiiModel.Map(b, Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite");
+        IntelModel.Map(b);
     }
 
     private Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T> Owned<T>(ModelBuilder b, Action<Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<T>>? configure = null)

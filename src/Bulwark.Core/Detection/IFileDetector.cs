@@ -17,5 +17,11 @@ public interface IFileDetector
     /// <param name="path">Path relative to the scanned root, '/' separators, as in evidence.</param>
     FileInterest Interest(string path);
 
+    /// <summary>
+    /// True for detectors interested in any file whatever its path (intel hash matching): a file only they want is
+    /// first checked for being a log, and read as one if it is.
+    /// </summary>
+    bool WantsEveryFile => false;
+
     void Inspect(FileFacts file, FindingCollector findings);
 }

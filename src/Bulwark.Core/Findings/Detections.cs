@@ -10,7 +10,10 @@ namespace Bulwark.Core.Findings;
 /// </summary>
 public static class Detections
 {
-    /// <summary>The log detections (<see cref="ExchangeDetections"/>) followed by the file detections (<see cref="FileDetectors.Detections"/>).</summary>
+    /// <summary>
+    /// The log detections (<see cref="ExchangeDetections"/>), the file detections (<see cref="FileDetectors.Detections"/>),
+    /// then the threat-intelligence match (<see cref="Intel.Matching.IntelDetections"/>).
+    /// </summary>
     public static IReadOnlyList<Detection> All { get; } =
     [
         ExchangeDetections.ProxyLogonSsrf,
@@ -30,5 +33,6 @@ public static class Detections
         ExchangeDetections.AttackerAddress,
         ExchangeDetections.AttackerUserAgent,
         .. FileDetectors.Detections,
+        Intel.Matching.IntelDetections.IndicatorMatch,
     ];
 }

@@ -218,7 +218,7 @@ public sealed class Scanner
         {
             // Each detector decides from the path once; the file's bytes are read only when one wants them.
             var interests = _options.FileDetectors.Select(d => (Detector: d, Interest: d.Interest(path))).Where(x => x.Interest != FileInterest.None).ToList();
-            if (interests.Count > 0)
+            if (interests.Any(x => !x.Detector.WantsEveryFile))
             {
                 InspectFile(run, path, stream, length, lastWrite, [.. interests.Select(x => x.Detector)], interests.Any(x => x.Interest == FileInterest.Content), _options.LegacyHashes);
                 if (onDisk)
@@ -229,8 +229,15 @@ public sealed class Scanner
                 return;
             }
 
+            // Only detectors that want every file (intel hashes) are interested: a log whose path does not say what it
+            // is (an uploaded u_ex210303.log) must still be recognised by its content and read as a log.
             var peek = new PeekStream(stream);
             layout = LogLayout.FromContent(peek.Peek(LogLayout.SniffBytes), path);
+            if (layout is null && interests.Count > 0)
+            {
+                InspectFile(run, path, peek, length, lastWrite, [.. interests.Select(x => x.Detector)], interests.Any(x => x.Interest == FileInterest.Content), _options.LegacyHashes);
+            }
+
             if (layout is null)
             {
                 if (onDisk)

@@ -54,6 +54,15 @@ public sealed class FindingRecord : IOrganisationOwned
 
     public required string Source { get; set; }
 
+    /// <summary>
+    /// The actors threat intelligence attributes it to, as JSON in the scanner's report shape (an array of
+    /// <c>{actor, actorId, country, confidence, tlp, aliases, indicators, sources}</c>); null when none.
+    /// </summary>
+    public string? AttributionJson { get; set; }
+
+    /// <summary>The strictest TLP of the intelligence behind it (null when it uses none): who may be told what follows from it.</summary>
+    public Bulwark.Core.Intel.Index.Tlp? Tlp { get; set; }
+
     public FindingOrigin Origin { get; set; }
 
     public Guid? UploadId { get; set; }

@@ -12,6 +12,7 @@ public static class Modules
         Ingestion.IngestionModule.AddIngestionAndIncidents(builder);
         Membership.MembershipModule.AddMembership(builder);
         Taxii.TaxiiModule.AddTaxii(builder);
+        Intel.IntelModule.AddIntel(builder);
     }
 
     public static void MapBulwarkModules(this WebApplication app, RouteGroupBuilder api)
@@ -20,5 +21,6 @@ public static class Modules
         Ingestion.IngestionModule.MapIngestionAndIncidents(api);
         Membership.MembershipModule.MapMembershipApi(api);
         Taxii.TaxiiModule.MapTaxii(app, api);
+        Intel.IntelModule.MapIntel(api);
     }
 }

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Bulwark.Core.Findings;
+using Bulwark.Core.Intel;
+using Bulwark.Core.Intel.Index;
+using Bulwark.Core.Intel.Matching;
 
 namespace Bulwark.Server.Ingestion;
 
@@ -24,6 +27,12 @@ public static partial class SubmittedFinding
     public const int MaxFields = 64;
     public const int MaxFieldNameLength = 128;
     public const int MaxFieldValueLength = 8192;
+    public const int MaxAttribution = 20;
+    public const int MaxActorLength = 200;
+    public const int MaxAliases = 100;
+    public const int MaxAttributionIndicators = 100;
+    public const int MaxAttributionSources = 50;
+    public const int MaxReferenceLength = 300;
 
     /// <summary>Earliest time accepted; later than every Exchange log and far from DateTimeOffset's edges.</summary>
     public static readonly DateTimeOffset Earliest = new(1990, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -82,7 +91,7 @@ public static partial class SubmittedFinding
 
         var subject = RequiredString(e, "subject", MaxSubjectLength);
         var evidence = Evidence(e, now);
-        if (!e.TryGetProperty("evidenceCount", out var countElement) || !countElement.TryGetInt32(out var evidenceCount))
+        if (!e.TryGetProperty("evidenceCount", out var countElement) || countElement.ValueKind != JsonValueKind.Number || !countElement.TryGetInt32(out var evidenceCount))
         {
             throw new RejectedException("evidenceCount: required whole number");
         }
@@ -94,7 +103,123 @@ public static partial class SubmittedFinding
 
         var remediation = RequiredString(e, "remediation", MaxRemediationLength, allowEmpty: true);
         var source = RequiredString(e, "source", MaxSourceLength, allowEmpty: true);
-        return new Finding(id, detection, title, severity, confidence, cves, attack, firstSeen, lastSeen, evidence, evidenceCount, remediation, source, subject);
+        var attribution = Attribution(e);
+        var tlp = OptionalTlp(e, "tlp", null);
+        if (tlp is null && attribution.Count > 0)
+        {
+            // Attribution without the finding's own TLP: the strictest of its actors'.
+            tlp = attribution.Max(a => a.Tlp);
+        }
+
+        return new Finding(id, detection, title, severity, confidence, cves, attack, firstSeen, lastSeen, evidence, evidenceCount, remediation, source, subject)
+        {
+            Attribution = attribution,
+            Tlp = tlp,
+        };
+    }
+
+    /// <summary>The optional <c>attribution</c> array <c>bulwark scan</c> writes when it used intelligence.</summary>
+    private static List<ActorAttribution> Attribution(JsonElement e)
+    {
+        if (!e.TryGetProperty("attribution", out var array) || array.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            throw new RejectedException($"attribution: expected an array of actors, found {Kind(array)}");
+        }
+
+        var length = array.GetArrayLength();
+        if (length > MaxAttribution)
+        {
+            throw new RejectedException($"attribution: {length} actors; at most {MaxAttribution} are accepted");
+        }
+
+        var list = new List<ActorAttribution>(length);
+        var index = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            var at = $"attribution[{index++}]";
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                throw new RejectedException($"{at}: expected an object, found {Kind(item)}");
+            }
+
+            var actor = RequiredString(item, "actor", MaxActorLength, at: at);
+            var actorId = RequiredString(item, "actorId", MaxActorLength, at: at);
+            string? country = null;
+            if (item.TryGetProperty("country", out var countryElement) && countryElement.ValueKind != JsonValueKind.Null)
+            {
+                country = countryElement.ValueKind == JsonValueKind.String ? countryElement.GetString() : null;
+                if (country is null || country.Length != 2 || !country.All(char.IsAsciiLetterUpper))
+                {
+                    throw new RejectedException($"{at}.country: expected an ISO 3166-1 alpha-2 code such as CN, or null");
+                }
+            }
+
+            if (!item.TryGetProperty("confidence", out var confidenceElement) || confidenceElement.ValueKind != JsonValueKind.Number || !confidenceElement.TryGetInt32(out var confidence) || confidence is < 0 or > 100)
+            {
+                throw new RejectedException($"{at}.confidence: required whole number from 0 to 100");
+            }
+
+            var tlp = OptionalTlp(item, "tlp", at) ?? throw new RejectedException($"{at}.tlp: required");
+            var aliases = Texts(item, "aliases", MaxAliases, MaxActorLength, at);
+            var indicators = Texts(item, "indicators", MaxAttributionIndicators, MaxReferenceLength, at);
+            var sources = Texts(item, "sources", MaxAttributionSources, MaxReferenceLength, at);
+            list.Add(new ActorAttribution(actorId, actor, country, confidence, tlp, indicators, sources) { Aliases = aliases });
+        }
+
+        return list;
+    }
+
+    private static Tlp? OptionalTlp(JsonElement e, string name, string? at)
+    {
+        var path = at is null ? name : $"{at}.{name}";
+        if (!e.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        return (text is null ? null : IntelEvidence.ParseTlp(text))
+            ?? throw new RejectedException($"{path}: expected one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED");
+    }
+
+    /// <summary>An optional array of short strings (aliases, indicator ids, sources).</summary>
+    private static List<string> Texts(JsonElement e, string name, int maxItems, int maxLength, string at)
+    {
+        var path = $"{at}.{name}";
+        if (!e.TryGetProperty(name, out var array) || array.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            throw new RejectedException($"{path}: expected an array of strings, found {Kind(array)}");
+        }
+
+        if (array.GetArrayLength() > maxItems)
+        {
+            throw new RejectedException($"{path}: more than {maxItems} items");
+        }
+
+        var list = new List<string>();
+        var index = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            var itemPath = $"{path}[{index++}]";
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                throw new RejectedException($"{itemPath}: expected a string, found {Kind(item)}");
+            }
+
+            list.Add(Text(item, itemPath, maxLength, allowEmpty: false));
+        }
+
+        return list;
     }
 
     private static List<Evidence> Evidence(JsonElement e, DateTimeOffset now)
@@ -121,7 +246,7 @@ public static partial class SubmittedFinding
             }
 
             var file = RequiredString(item, "file", MaxFileLength, at: at);
-            if (!item.TryGetProperty("line", out var lineElement) || !lineElement.TryGetInt64(out var line) || line < 0)
+            if (!item.TryGetProperty("line", out var lineElement) || lineElement.ValueKind != JsonValueKind.Number || !lineElement.TryGetInt64(out var line) || line < 0)
             {
                 throw new RejectedException($"{at}.line: required whole number, 0 or more");
             }

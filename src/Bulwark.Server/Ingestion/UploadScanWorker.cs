@@ -22,6 +22,7 @@ public sealed partial class UploadScanWorker(
     UploadSignal signal,
     IOptions<IngestionOptions> options,
     BulwarkMetrics metrics,
+    Intel.CurrentIntel intel,
     TimeProvider time,
     ILogger<UploadScanWorker> logger) : BackgroundService
 {
@@ -152,10 +153,12 @@ public sealed partial class UploadScanWorker(
         }
 
         LogScanning(logger, id, upload.Size);
+        // The intel set current when the scan starts; a rebuild meanwhile does not change it under the scan.
+        var intelSet = (await intel.GetAsync(ct)).Set;
         ScanResult result;
         try
         {
-            result = await Task.Run(() => CreateScanner().Scan(path, null, ct), ct);
+            result = await Task.Run(() => CreateScanner(intelSet).Scan(path, null, ct), ct);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -239,12 +242,14 @@ public sealed partial class UploadScanWorker(
 
     private static string Truncate(string text) => text.Length <= MaxReasonLength ? text : text[..(MaxReasonLength - 1)] + "…";
 
-    private static Scanner CreateScanner()
+    private static Scanner CreateScanner(Core.Intel.IntelSet intel)
     {
         var indicators = ExchangeIndicators.BuiltIn;
         return new Scanner(new ScanOptions
         {
             Threads = 1,
+            Intel = intel.Index.Count > 0 ? intel : null,
+            ConfirmPattern = new Core.Intel.Matching.PatternConfirmer().Confirm,
             LogDetectors = ExchangeLogDetectors.CreateDefault(indicators),
             FileDetectors = FileDetectors.CreateDefault(indicators),
         });

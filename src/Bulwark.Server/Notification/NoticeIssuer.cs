@@ -184,7 +184,7 @@ public sealed class NoticeIssuer(BulwarkDbContext db, TimeProvider time) : INoti
             Summary = content.Summary,
             Severity = content.Severity,
             Confidence = content.Confidence,
-            Attribution = null,
+            Attribution = content.Attribution,
             Remediation = content.Remediation,
             CreatedAt = now,
         };

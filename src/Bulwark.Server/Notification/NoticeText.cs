@@ -1,20 +1,33 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Bulwark.Core.Findings;
+using Bulwark.Core.Intel;
+using Bulwark.Core.Intel.Index;
 using Bulwark.Data.Incidents;
 using Bulwark.Data.Ingestion;
+using Bulwark.Server.Ingestion;
 
 namespace Bulwark.Server.Notification;
 
 /// <summary>What a notice says, composed from an incident and the findings its audience may see.</summary>
-public sealed record NoticeContent(string Title, string Summary, string Remediation, Severity Severity, Confidence Confidence);
+public sealed record NoticeContent(string Title, string Summary, string Remediation, Severity Severity, Confidence Confidence)
+{
+    /// <summary>Who may be behind it, where the intelligence's TLP lets this audience be told (null otherwise).</summary>
+    public string? Attribution { get; init; }
+}
 
 /// <summary>
 /// Writes notices in plain language: what was seen, how sure we are, what to do now. Organisation admins get
 /// exact times; an individual gets dates only and nothing about anyone else. Detection methods and sources are
-/// never described, only what happened.
+/// never described, only what happened. Actors (notifications.md §2, §6.6): the organisation is told the actor's name
+/// and country only when the effective TLP of everything behind it (the finding's intelligence and the attribution's)
+/// is at most AMBER+STRICT (member organisation only); TLP:RED intelligence is for its named recipients, so it never
+/// names an actor here. An individual is never told an actor's name: at most "a government-backed actor" when the
+/// actor is state-linked (a country), under the same TLP rule. Emails only announce a notice (id, title, severity),
+/// so no actor reaches an email whatever its TLP.
 /// </summary>
-public static class NoticeText
+public static partial class NoticeText
 {
     public static string FalseAlarmLine => NoticeWords.English.FalseAlarmLine;
 
@@ -70,9 +83,96 @@ public static class NoticeText
             summary.Append(w.WhenFromTo(Exact(from.Value), Exact(to!.Value))).Append(".\n");
         }
 
+        var attribution = OrganisationAttribution(ordered, w);
+        if (attribution is not null)
+        {
+            summary.Append(w.BehindIt).Append(attribution).Append(". ").Append(w.IntelCaveat).Append('\n');
+        }
+
         summary.Append(w.HowSure).Append(w.Confidence(incident.Confidence)).Append(' ').Append(w.FalseAlarmLine);
-        return new NoticeContent(DetectionTexts.Title(incident.Title, w.Language), summary.ToString(), Steps(ordered, null, w), incident.Severity, incident.Confidence);
+        return new NoticeContent(DetectionTexts.Title(incident.Title, w.Language), summary.ToString(), Steps(ordered, null, w), incident.Severity, incident.Confidence)
+        {
+            Attribution = attribution,
+        };
     }
+
+    /// <summary>The effective TLP up to which the member organisation may be told who is behind its findings.</summary>
+    public const Tlp OrganisationMaySee = Tlp.AmberStrict;
+
+    /// <summary>
+    /// The actors behind <paramref name="findings"/> the organisation may be told of (most confident first, at most
+    /// three): each actor's effective TLP is the strictest of its attributions and of the findings that carry it.
+    /// </summary>
+    public static string? OrganisationAttribution(IReadOnlyList<FindingRecord> findings, NoticeWords w)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        ArgumentNullException.ThrowIfNull(w);
+        var actors = Effective(findings).Where(a => a.Tlp <= OrganisationMaySee).Take(3).Select(a => Describe(a.Actor, w)).ToList();
+        return actors.Count == 0 ? null : string.Join("; ", actors);
+    }
+
+    /// <summary>
+    /// What an individual may be told about who is behind their findings: "a government-backed actor" when an actor
+    /// behind them is state-linked (a country) and its TLP allows telling anyone outside the sources' recipients; never a name.
+    /// </summary>
+    public static string? PersonAttribution(IReadOnlyList<FindingRecord> findings, NoticeWords w)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        ArgumentNullException.ThrowIfNull(w);
+        return Effective(findings).Any(a => a.Tlp <= OrganisationMaySee && a.Actor.Country is not null) ? w.GovernmentBacked : null;
+    }
+
+    /// <summary>Each actor of the findings once, with its strongest confidence and the strictest TLP of every input naming it.</summary>
+    private static List<(ActorAttribution Actor, Tlp Tlp)> Effective(IEnumerable<FindingRecord> findings)
+    {
+        var byActor = new Dictionary<string, (ActorAttribution Actor, Tlp Tlp)>(StringComparer.Ordinal);
+        foreach (var finding in findings)
+        {
+            foreach (var a in FindingRecords.ReadAttribution(finding.AttributionJson))
+            {
+                var tlp = Max(a.Tlp, finding.Tlp ?? a.Tlp);
+                byActor[a.ActorId] = byActor.TryGetValue(a.ActorId, out var held)
+                    ? (held.Actor.Confidence >= a.Confidence ? held.Actor : a, Max(held.Tlp, tlp))
+                    : (a, tlp);
+            }
+        }
+
+        return [.. byActor.Values.OrderByDescending(x => x.Actor.Confidence).ThenBy(x => x.Actor.ActorId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>"HAFNIUM (G0125; also known as Silk Typhoon; country CN), intelligence confidence 21/100".</summary>
+    private static string Describe(ActorAttribution a, NoticeWords w)
+    {
+        var details = new List<string>();
+        if (AttackGroup().IsMatch(a.ActorId))
+        {
+            details.Add(a.ActorId);
+        }
+
+        var aliases = a.Aliases.Where(x => !string.Equals(x, a.ActorName, StringComparison.OrdinalIgnoreCase)).Take(3).ToList();
+        if (aliases.Count > 0)
+        {
+            details.Add(w.AlsoKnownAs + string.Join(", ", aliases));
+        }
+
+        if (a.Country is { } country)
+        {
+            details.Add(w.CountryLabel + country);
+        }
+
+        var text = new StringBuilder(a.ActorName);
+        if (details.Count > 0)
+        {
+            text.Append(" (").AppendJoin("; ", details).Append(')');
+        }
+
+        return text.Append(", ").Append(w.IntelConfidence(a.Confidence)).ToString();
+    }
+
+    private static Tlp Max(Tlp a, Tlp b) => a > b ? a : b;
+
+    [GeneratedRegex("^G[0-9]{4}$", RegexOptions.CultureInvariant)]
+    private static partial Regex AttackGroup();
 
     /// <summary>One person's notice, in their language: only their own findings, rough dates, no other member's data.</summary>
     public static NoticeContent ForPerson(Incident incident, IReadOnlyList<FindingRecord> ownFindings, bool organisationMayView, string? language = null)
@@ -99,7 +199,10 @@ public static class NoticeText
         var confidence = worst?.Confidence ?? incident.Confidence;
         summary.Append(w.HowSure).Append(w.Confidence(confidence)).Append(' ').Append(w.FalseAlarmLine).Append('\n');
         summary.Append(organisationMayView ? w.OrganisationMaySee : w.OnlyYou);
-        return new NoticeContent(title, summary.ToString(), Steps(ordered, w.PersonHelpLine, w), worst?.Severity ?? incident.Severity, confidence);
+        return new NoticeContent(title, summary.ToString(), Steps(ordered, w.PersonHelpLine, w), worst?.Severity ?? incident.Severity, confidence)
+        {
+            Attribution = PersonAttribution(ordered, w),
+        };
     }
 
     public static string ConfidenceWords(Confidence confidence) => NoticeWords.English.Confidence(confidence);

@@ -33,7 +33,13 @@ public sealed record NoticeWords(
     string WhenOnFormat,
     string WhenBetweenFormat,
     string OrganisationMaySee,
-    string OnlyYou)
+    string OnlyYou,
+    string BehindIt,
+    string AlsoKnownAs,
+    string CountryLabel,
+    string IntelConfidenceFormat,
+    string IntelCaveat,
+    string GovernmentBacked)
 {
     public static readonly NoticeWords English = new(
         Language: "en",
@@ -61,7 +67,13 @@ public sealed record NoticeWords(
         WhenOnFormat: "When: on {0}",
         WhenBetweenFormat: "When: between {0} and {1}",
         OrganisationMaySee: "Your organisation's security contacts can also see activity on this account, because you allowed it.",
-        OnlyYou: "Only you can see this notice: your organisation is not told about your personal accounts.");
+        OnlyYou: "Only you can see this notice: your organisation is not told about your personal accounts.",
+        BehindIt: "Who may be behind it: ",
+        AlsoKnownAs: "also known as ",
+        CountryLabel: "country ",
+        IntelConfidenceFormat: "intelligence confidence {0}/100",
+        IntelCaveat: "Threat intelligence suggests this; it does not prove it.",
+        GovernmentBacked: "a government-backed actor");
 
     public static readonly NoticeWords French = new(
         Language: "fr",
@@ -89,7 +101,13 @@ public sealed record NoticeWords(
         WhenOnFormat: "Quand : le {0}",
         WhenBetweenFormat: "Quand : entre le {0} et le {1}",
         OrganisationMaySee: "Les responsables sécurité de votre organisation peuvent aussi voir l'activité sur ce compte, parce que vous l'avez autorisé.",
-        OnlyYou: "Vous seul pouvez voir cet avis : votre organisation n'est pas informée de vos comptes personnels.");
+        OnlyYou: "Vous seul pouvez voir cet avis : votre organisation n'est pas informée de vos comptes personnels.",
+        BehindIt: "Qui pourrait être derrière : ",
+        AlsoKnownAs: "aussi appelé ",
+        CountryLabel: "pays : ",
+        IntelConfidenceFormat: "confiance du renseignement {0}/100",
+        IntelCaveat: "Le renseignement sur les menaces le suggère ; il ne le prouve pas.",
+        GovernmentBacked: "un acteur soutenu par un gouvernement");
 
     public static readonly NoticeWords Spanish = new(
         Language: "es",
@@ -117,7 +135,13 @@ public sealed record NoticeWords(
         WhenOnFormat: "Cuándo: el {0}",
         WhenBetweenFormat: "Cuándo: entre el {0} y el {1}",
         OrganisationMaySee: "Los responsables de seguridad de su organización también pueden ver la actividad de esta cuenta, porque usted lo permitió.",
-        OnlyYou: "Solo usted puede ver este aviso: su organización no recibe información sobre sus cuentas personales.");
+        OnlyYou: "Solo usted puede ver este aviso: su organización no recibe información sobre sus cuentas personales.",
+        BehindIt: "Quién podría estar detrás: ",
+        AlsoKnownAs: "también conocido como ",
+        CountryLabel: "país: ",
+        IntelConfidenceFormat: "confianza de la inteligencia {0}/100",
+        IntelCaveat: "La inteligencia de amenazas lo sugiere; no lo demuestra.",
+        GovernmentBacked: "un actor respaldado por un gobierno");
 
     public static readonly IReadOnlyList<NoticeWords> All = [English, French, Spanish];
 
@@ -139,6 +163,8 @@ public sealed record NoticeWords(
     public string WhenOn(string day) => string.Format(CultureInfo.InvariantCulture, WhenOnFormat, day);
 
     public string WhenBetween(string first, string last) => string.Format(CultureInfo.InvariantCulture, WhenBetweenFormat, first, last);
+
+    public string IntelConfidence(int confidence) => Format(IntelConfidenceFormat, confidence);
 
     public string Confidence(Confidence confidence) => confidence switch
     {

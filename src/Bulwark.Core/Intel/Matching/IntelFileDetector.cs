@@ -28,6 +28,8 @@ public sealed class IntelFileDetector : IFileDetector
     /// <summary>True when MD5 and SHA-1 indicators exist, so the scanner should compute those digests too.</summary>
     public bool WantsLegacyHashes => _intel.Index.CountOf(IocKind.Md5) + _intel.Index.CountOf(IocKind.Sha1) > 0;
 
+    public bool WantsEveryFile => true;
+
     public FileInterest Interest(string path) => _hashes ? FileInterest.Content : _paths ? FileInterest.PathOnly : FileInterest.None;
 
     public void Inspect(FileFacts file, FindingCollector findings)

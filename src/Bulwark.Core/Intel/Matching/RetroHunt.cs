@@ -57,7 +57,12 @@ public sealed class RetroHunt(IntelSet intel)
                     .GroupBy(h => intel.Index.GetEntry(h.EntryId).Value, StringComparer.Ordinal))
                 {
                     var entries = group.Select(h => intel.Index.GetEntry(h.EntryId)).ToList();
-                    NoteOf(notes, finding).Add(entries, evidence.Timestamp);
+                    // An intel finding is about its own value: another value on its lines belongs to that value's finding.
+                    if (finding.DetectionId != IntelDetections.IndicatorMatch.Id || finding.Subject == group.Key)
+                    {
+                        NoteOf(notes, finding).Add(entries, evidence.Timestamp);
+                    }
+
                     if (bySubject.TryGetValue(group.Key, out var known))
                     {
                         // The value has its intel finding already: it gains the new indicators, nothing is added.

@@ -159,6 +159,48 @@ public sealed class IntelScanTests
     }
 
     [Fact]
+    public void A_loose_log_whose_path_says_nothing_is_still_read_as_a_log_when_intel_wants_every_files_hash()
+    {
+        var catalog = IntelFixtures.WithHafnium();
+        catalog.Indicator("indicator--1", IocKind.IPv4, Attacker);
+        catalog.Indicator("indicator--2", IocKind.Sha256, new string('a', 64));
+        using var tree = new TempTree();
+        File.Copy(Path.Combine(Samples, "inetpub/logs/LogFiles/W3SVC1/u_ex210303.log"), Path.Combine(tree.Root, "u_ex210303.log"));
+
+        var result = new Scanner(new ScanOptions
+        {
+            Threads = 1,
+            LogDetectors = ExchangeLogDetectors.CreateDefault(ExchangeIndicators.BuiltIn),
+            FileDetectors = FileDetectors.CreateDefault(ExchangeIndicators.BuiltIn),
+            Intel = IntelSet.Build(catalog),
+        }).Scan(Path.Combine(tree.Root, "u_ex210303.log"), cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, result.Statistics.LogFiles);
+        Assert.Equal(7, Assert.Single(result.Of(IntelDetections.IndicatorMatch.Id)).EvidenceCount);
+    }
+
+    [Fact]
+    public void A_file_only_intel_wants_is_still_hashed_when_it_is_not_a_log()
+    {
+        using var tree = new TempTree();
+        tree.Write("payloads/drop.bin", "not a log, just bytes");
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData("not a log, just bytes"u8));
+        var catalog = IntelFixtures.WithHafnium();
+        catalog.Indicator("indicator--1", IocKind.Sha256, sha256);
+
+        var result = new Scanner(new ScanOptions
+        {
+            Threads = 1,
+            LogDetectors = ExchangeLogDetectors.CreateDefault(ExchangeIndicators.BuiltIn),
+            FileDetectors = FileDetectors.CreateDefault(ExchangeIndicators.BuiltIn),
+            Intel = IntelSet.Build(catalog),
+        }).Scan(tree.Root, cancellationToken: TestContext.Current.CancellationToken);
+
+        var evidence = Assert.Single(Assert.Single(result.Of(IntelDetections.IndicatorMatch.Id)).Evidence);
+        Assert.Equal(("payloads/drop.bin", 0L), (evidence.File, evidence.Line));
+    }
+
+    [Fact]
     public void An_indicator_that_expired_before_the_activity_does_not_match()
     {
         var catalog = IntelFixtures.WithHafnium();

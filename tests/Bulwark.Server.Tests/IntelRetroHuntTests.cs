@@ -1,0 +1,171 @@
+using System.Text;
+using Bulwark.Core.Findings;
+using Bulwark.Core.Intel;
+using Bulwark.Core.Intel.Index;
+using Bulwark.Core.Intel.Matching;
+using Bulwark.Core.Intel.Model;
+using Bulwark.Core.Intel.Stix;
+
+namespace Bulwark.Server.Tests;
+
+/// <summary>
+/// Core's <see cref="RetroHunt"/>: intelligence that arrives after a scan, matched against the evidence the server
+/// kept. New values become intel findings with the ids a scan would give them; the findings they touch are
+/// attributed once; running it again changes nothing.
+/// </summary>
+public sealed class IntelRetroHuntTests
+{
+    private const string Sha256 = "b75f163ca9b9240bf4b37ad92bc7556b40a17e27c2b8ed5c8991385fe07d17d0";
+
+    private const string Bundle = """
+        {"type":"bundle","id":"bundle--00000000-0000-4000-8000-000000000001","objects":[
+        {"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-000000000010","created":"2021-03-01T00:00:00.000Z","modified":"2021-03-01T00:00:00.000Z","name":"Exploit client","pattern":"[ipv4-addr:value = '203.0.113.50']","pattern_type":"stix","valid_from":"2021-03-01T00:00:00Z","confidence":80,"object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]},
+        {"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-000000000011","created":"2021-03-01T00:00:00.000Z","modified":"2021-03-01T00:00:00.000Z","pattern":"[network-traffic:extensions.'http-request-ext'.request_header.'User-Agent' = 'Mozilla/5.0 (compatible; ExchangeRecon/1.0)']","pattern_type":"stix","valid_from":"2021-03-01T00:00:00Z","confidence":60},
+        {"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-000000000012","created":"2021-03-01T00:00:00.000Z","modified":"2021-03-01T00:00:00.000Z","pattern":"[file:hashes.'SHA-256' = 'b75f163ca9b9240bf4b37ad92bc7556b40a17e27c2b8ed5c8991385fe07d17d0']","pattern_type":"stix","valid_from":"2021-03-01T00:00:00Z","confidence":90},
+        {"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-000000000013","created":"2021-03-01T00:00:00.000Z","modified":"2021-03-01T00:00:00.000Z","pattern":"[ipv4-addr:value = '203.0.113.60'] FOLLOWEDBY [ipv4-addr:value = '203.0.113.61']","pattern_type":"stix","valid_from":"2021-03-01T00:00:00Z"},
+        {"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-000000000014","created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z","pattern":"[ipv4-addr:value = '203.0.113.70']","pattern_type":"stix","valid_from":"2020-01-01T00:00:00Z","valid_until":"2020-06-01T00:00:00Z"},
+        {"type":"intrusion-set","spec_version":"2.1","id":"intrusion-set--00000000-0000-4000-8000-000000000020","created":"2021-03-01T00:00:00.000Z","modified":"2021-03-01T00:00:00.000Z","name":"Exchange Crew","object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]},
+        {"type":"relationship","spec_version":"2.1","id":"relationship--00000000-0000-4000-8000-000000000030","created":"2021-03-01T00:00:00.000Z","modified":"2021-03-01T00:00:00.000Z","relationship_type":"indicates","source_ref":"indicator--00000000-0000-4000-8000-000000000010","target_ref":"intrusion-set--00000000-0000-4000-8000-000000000020","object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]}
+        ]}
+        """;
+
+    private static readonly DateTimeOffset At = new(2021, 3, 3, 6, 59, 11, TimeSpan.Zero);
+
+    private static IntelSet Intel()
+    {
+        var catalog = new IntelCatalog();
+        var source = new IntelSource("partner", IntelFormat.StixBundle) { Title = "Partner CERT", DefaultTlp = Tlp.Amber };
+        StixReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(Bundle)), "partner.json", source, catalog);
+        Assert.Empty(catalog.Problems);
+        return IntelLoader.Build(catalog);
+    }
+
+    private static Evidence Iis(long line, string client, string agent = "-", DateTimeOffset? at = null) => new(
+        "W3SVC1/u_ex210303.log",
+        line,
+        at ?? At,
+        new Dictionary<string, string>
+        {
+            ["date"] = "2021-03-03",
+            ["cs-method"] = "POST",
+            ["cs-uri-stem"] = "/ecp/y.js",
+            ["c-ip"] = client,
+            ["cs(User-Agent)"] = agent,
+            ["sc-status"] = "200",
+        });
+
+    private static Finding Finding(string id, string detection, string subject, Confidence confidence, params Evidence[] evidence) =>
+        new(id, detection, "t", Severity.Critical, confidence, [], [], evidence.Min(e => e.Timestamp), evidence.Max(e => e.Timestamp), evidence, evidence.Length, "r", "s", subject);
+
+    [Fact]
+    public void A_new_value_in_kept_evidence_becomes_one_intel_finding_with_the_scans_id_and_attributes_the_finding()
+    {
+        var ssrf = Finding("BW-ssrf", "exchange.proxylogon.ssrf", "203.0.113.50", Confidence.Medium, Iis(10, "203.0.113.50"), Iis(12, "203.0.113.50"));
+        var request = Finding("BW-request", "exchange.proxylogon.request", "203.0.113.50", Confidence.High, Iis(12, "203.0.113.50"));
+
+        var result = new RetroHunt(Intel()).Hunt([ssrf, request]);
+
+        var found = Assert.Single(result.Found);
+        var scanned = new FindingCollector();
+        scanned.Add(IntelDetections.IndicatorMatch, "203.0.113.50", Iis(10, "203.0.113.50"));
+        Assert.Equal(scanned.Build()[0].Id, found.Id);
+        Assert.Equal(("intel.indicator-match", "203.0.113.50", 2, 2), (found.DetectionId, found.Subject, found.EvidenceCount, found.Evidence.Count));
+        Assert.Equal([10L, 12L], found.Evidence.Select(e => e.Line));
+        var fields = found.Evidence[0].Fields;
+        Assert.Equal("address 203.0.113.50", fields[IntelEvidence.Indicator]);
+        Assert.Equal("indicator--00000000-0000-4000-8000-000000000010", fields[IntelEvidence.IndicatorId]);
+        Assert.Equal("GREEN", fields[IntelEvidence.Tlp]);
+        Assert.Equal("c-ip", fields[IntelEvidence.SeenIn]);
+        Assert.Equal("POST", fields["cs-method"]);
+        var actor = Assert.Single(found.Attribution);
+        Assert.Equal(("Exchange Crew", 80, Tlp.Green), (actor.ActorName, actor.Confidence, actor.Tlp));
+        Assert.Equal(Tlp.Green, found.Tlp);
+        Assert.Equal(Confidence.High, found.Confidence);
+
+        // Both findings are attributed; the medium one is raised once, the high one stays high.
+        Assert.Equal(["BW-ssrf", "BW-request"], result.Attributed.Select(f => f.Id));
+        Assert.Equal([Confidence.High, Confidence.High], result.Attributed.Select(f => f.Confidence));
+        Assert.All(result.Attributed, f => Assert.Equal(("Exchange Crew", Tlp.Green), (f.Attribution.Single().ActorName, f.Tlp)));
+    }
+
+    [Fact]
+    public void Hunting_again_with_what_the_first_hunt_gave_adds_and_changes_nothing()
+    {
+        var intel = Intel();
+        var ssrf = Finding("BW-ssrf", "exchange.proxylogon.ssrf", "203.0.113.50", Confidence.Medium, Iis(10, "203.0.113.50", "Mozilla/5.0+(compatible;+ExchangeRecon/1.0)"));
+        var first = new RetroHunt(intel).Hunt([ssrf]);
+
+        var second = new RetroHunt(intel).Hunt([.. first.Attributed, .. first.Found]);
+
+        Assert.Equal(["203.0.113.50", "Mozilla/5.0 (compatible; ExchangeRecon/1.0)"], first.Found.Select(f => f.Subject).Order(StringComparer.Ordinal));
+        Assert.Equal(Confidence.High, first.Attributed.Single().Confidence);
+        Assert.Empty(second.Found);
+        Assert.Empty(second.Attributed);
+    }
+
+    [Fact]
+    public void A_value_that_already_has_its_intel_finding_gains_the_new_indicators_instead_of_a_second_finding()
+    {
+        var evidence = Iis(10, "203.0.113.50");
+        var fields = new Dictionary<string, string>(evidence.Fields)
+        {
+            [IntelEvidence.Indicator] = "address 203.0.113.50",
+            [IntelEvidence.IndicatorId] = "indicator--from-another-source",
+            [IntelEvidence.Tlp] = "CLEAR",
+        };
+        var existing = Finding("BW-intel", "intel.indicator-match", "203.0.113.50", Confidence.Low, evidence with { Fields = fields }) with { Tlp = Tlp.Clear };
+
+        var result = new RetroHunt(Intel()).Hunt([existing]);
+
+        Assert.Empty(result.Found);
+        var updated = Assert.Single(result.Attributed);
+        Assert.Equal(("BW-intel", "Exchange Crew", Tlp.Green, Confidence.High), (updated.Id, updated.Attribution.Single().ActorName, updated.Tlp, updated.Confidence));
+    }
+
+    [Fact]
+    public void File_evidence_is_matched_by_hash_and_a_port_is_taken_off_the_client_address()
+    {
+        var shell = new Evidence("host1/inetpub/wwwroot/aspnet_client/shell.aspx", 0, At, new Dictionary<string, string>
+        {
+            ["path"] = "host1/inetpub/wwwroot/aspnet_client/shell.aspx",
+            ["sha256"] = Sha256,
+        });
+        var proxy = new Evidence("HttpProxy/Ecp/HttpProxy_2021030306-1.LOG", 7, At, new Dictionary<string, string>
+        {
+            ["ClientIpAddress"] = "203.0.113.50:51234",
+            ["UrlStem"] = "/ecp/DDI/DDIService.svc/GetList",
+        });
+
+        var result = new RetroHunt(Intel()).Hunt([
+            Finding("BW-shell", "exchange.webshell.content", shell.File, Confidence.High, shell),
+            Finding("BW-proxy", "exchange.proxylogon.ssrf", "203.0.113.50", Confidence.High, proxy)]);
+
+        Assert.Equal(
+            [("203.0.113.50", "ClientIpAddress"), (Sha256, "file sha256")],
+            result.Found.Select(f => (f.Subject, f.Evidence[0].Fields[IntelEvidence.SeenIn])).OrderBy(x => x.Subject, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Complex_patterns_and_values_outside_their_validity_are_not_matched_on_kept_evidence()
+    {
+        var result = new RetroHunt(Intel()).Hunt([
+            Finding("BW-a", "exchange.proxylogon.ssrf", "203.0.113.60", Confidence.High, Iis(1, "203.0.113.60")),
+            Finding("BW-b", "exchange.proxylogon.ssrf", "203.0.113.70", Confidence.High, Iis(2, "203.0.113.70"))]);
+
+        Assert.Empty(result.Found);
+        Assert.Empty(result.Attributed);
+    }
+
+    [Fact]
+    public void A_members_own_attribution_is_kept_when_the_servers_intelligence_adds_an_actor()
+    {
+        var own = new ActorAttribution("intrusion-set--member-own", "Member Known Group", "RU", 40, Tlp.Amber, ["indicator--member"], ["member-intel"]);
+        var submitted = Finding("BW-sub", "exchange.proxylogon.ssrf", "203.0.113.50", Confidence.High, Iis(3, "203.0.113.50")) with { Attribution = [own], Tlp = Tlp.Amber };
+
+        var updated = Assert.Single(new RetroHunt(Intel()).Hunt([submitted]).Attributed);
+
+        Assert.Equal(["Exchange Crew", "Member Known Group"], updated.Attribution.Select(a => a.ActorName));
+        Assert.Equal(Tlp.Amber, updated.Tlp);
+        Assert.Equal(Confidence.High, updated.Confidence);
+    }
+}
