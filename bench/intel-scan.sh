@@ -46,7 +46,10 @@ run() { # mode → appends "mode wall-s scan-s peak-KB findings"
   local scan findings
   scan="$(tail -n 1 "$work/err" | grep -o '[0-9.]* s$' | cut -d' ' -f1)"
   findings="$(tail -n 1 "$work/err" | grep -o '[0-9]* findings' | cut -d' ' -f1)"
-  echo "$mode $(cut -d' ' -f1 "$work/time") $scan $(cut -d' ' -f2 "$work/time") $findings" >>"$work/results"
+  # /usr/bin/time puts "Command exited with non-zero status 1" (findings reported) before the figures.
+  local wall rss
+  read -r wall rss < <(tail -n 1 "$work/time")
+  echo "$mode $wall $scan $rss $findings" >>"$work/results"
 }
 
 run plain; run intel; : >"$work/results"   # warm-up

@@ -24,6 +24,20 @@ public sealed record ListResult(int Added, IReadOnlyList<ListProblem> Problems);
 public static class PlainList
 {
     private static readonly string[] ValueColumns = ["value", "indicator", "ioc"];
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+
+    private static bool HasWhiteSpace(string value)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public static ListResult Read(TextReader reader, string file, IocIndexBuilder builder, string source, Tlp tlp = Tlp.Amber, int confidence = 50)
     {
@@ -110,7 +124,7 @@ public static class PlainList
     /// <summary>The kind a value's form says it is, or null.</summary>
     public static IocKind? Classify(string value)
     {
-        if (value.Length is 0 or > 2048 || value.Any(char.IsWhiteSpace))
+        if (value.Length is 0 or > 2048 || HasWhiteSpace(value))
         {
             return null;
         }
@@ -138,7 +152,7 @@ public static class PlainList
             return at > 0 && IsDomain(value.AsSpan(at + 1)) ? IocKind.Email : null;
         }
 
-        if (value.All(char.IsAsciiHexDigit))
+        if (!value.AsSpan().ContainsAnyExcept(HexDigits))
         {
             return value.Length switch
             {
@@ -155,6 +169,12 @@ public static class PlainList
     /// <summary>Undoes the usual defanging of shared indicators.</summary>
     public static string Refang(string value)
     {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.AsSpan().IndexOfAny('[', '(') < 0 && !value.StartsWith("hxxp", StringComparison.OrdinalIgnoreCase))
+        {
+            return value; // the common case: nothing defanged, no new string
+        }
+
         var v = value.Replace("[.]", ".", StringComparison.Ordinal).Replace("(.)", ".", StringComparison.Ordinal)
             .Replace("[dot]", ".", StringComparison.OrdinalIgnoreCase).Replace("[@]", "@", StringComparison.Ordinal)
             .Replace("[:]", ":", StringComparison.Ordinal).Replace("[://]", "://", StringComparison.Ordinal);
@@ -177,9 +197,22 @@ public static class PlainList
             return IPAddress.TryParse(text, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6;
         }
 
-        var parts = text.Split('.');
-        return parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit)
-            && int.Parse(p, CultureInfo.InvariantCulture) <= 255);
+        // Four dot-separated decimal parts of one to three digits, each at most 255, without allocating.
+        var rest = text.AsSpan();
+        for (var part = 0; part < 4; part++)
+        {
+            var dot = rest.IndexOf('.');
+            var digits = part < 3 ? (dot < 0 ? default : rest[..dot]) : rest;
+            if (digits.Length is 0 or > 3 || digits.ContainsAnyExceptInRange('0', '9')
+                || int.Parse(digits, CultureInfo.InvariantCulture) > 255 || (part < 3 && dot < 0))
+            {
+                return false;
+            }
+
+            rest = part < 3 ? rest[(dot + 1)..] : default;
+        }
+
+        return true;
     }
 
     private static bool IsDomain(ReadOnlySpan<char> text)
