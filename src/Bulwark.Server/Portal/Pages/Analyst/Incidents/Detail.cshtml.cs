@@ -248,7 +248,7 @@ public sealed class DetailModel(
             .ToList();
         Intel = Findings
             .SelectMany(f => f.Evidence)
-            .SelectMany(e => e.Fields.Where(x => x.Key is "indicator" or "indicatorSource").Select(x => x.Value))
+            .SelectMany(e => e.Fields.Where(x => x.Key is "indicator" or "indicatorSource" or Core.Intel.Matching.IntelEvidence.Indicator or Core.Intel.Matching.IntelEvidence.Source).Select(x => x.Value))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
