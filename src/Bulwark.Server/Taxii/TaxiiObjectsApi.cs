@@ -27,15 +27,10 @@ public static class TaxiiObjectsApi
 
     private static async Task<IResult> GetObjectsAsync(string collectionId, HttpRequest request, TaxiiAccess access, BulwarkDbContext db, IOptions<TaxiiOptions> options, CancellationToken ct)
     {
-        var (granted, error) = await ReadableAsync(collectionId, access, ct);
+        var (granted, filter, error) = await ReadableWithFilterAsync(collectionId, request, access, options, ct);
         if (error is not null)
         {
             return error;
-        }
-
-        if (!TaxiiFilter.TryParse(request.Query, options.Value.MaxPageSize, out var filter, out var problem))
-        {
-            return TaxiiResults.BadRequest(problem);
         }
 
         var selected = TaxiiQueries.Select(TaxiiQueries.Filtered(db, granted!.Collection.Id, filter, null), filter.Versions ?? TaxiiVersionMatch.LastOnly);
@@ -46,15 +41,10 @@ public static class TaxiiObjectsApi
 
     private static async Task<IResult> GetObjectAsync(string collectionId, string objectId, HttpRequest request, TaxiiAccess access, BulwarkDbContext db, IOptions<TaxiiOptions> options, CancellationToken ct)
     {
-        var (granted, error) = await ReadableAsync(collectionId, access, ct);
+        var (granted, filter, error) = await ReadableWithFilterAsync(collectionId, request, access, options, ct);
         if (error is not null)
         {
             return error;
-        }
-
-        if (!TaxiiFilter.TryParse(request.Query, options.Value.MaxPageSize, out var filter, out var problem))
-        {
-            return TaxiiResults.BadRequest(problem);
         }
 
         var id = granted!.Collection.Id;
@@ -71,15 +61,10 @@ public static class TaxiiObjectsApi
 
     private static async Task<IResult> GetVersionsAsync(string collectionId, string objectId, HttpRequest request, TaxiiAccess access, BulwarkDbContext db, IOptions<TaxiiOptions> options, CancellationToken ct)
     {
-        var (granted, error) = await ReadableAsync(collectionId, access, ct);
+        var (granted, filter, error) = await ReadableWithFilterAsync(collectionId, request, access, options, ct);
         if (error is not null)
         {
             return error;
-        }
-
-        if (!TaxiiFilter.TryParse(request.Query, options.Value.MaxPageSize, out var filter, out var problem))
-        {
-            return TaxiiResults.BadRequest(problem);
         }
 
         var id = granted!.Collection.Id;
@@ -116,15 +101,10 @@ public static class TaxiiObjectsApi
 
     private static async Task<IResult> GetManifestAsync(string collectionId, HttpRequest request, TaxiiAccess access, BulwarkDbContext db, IOptions<TaxiiOptions> options, CancellationToken ct)
     {
-        var (granted, error) = await ReadableAsync(collectionId, access, ct);
+        var (granted, filter, error) = await ReadableWithFilterAsync(collectionId, request, access, options, ct);
         if (error is not null)
         {
             return error;
-        }
-
-        if (!TaxiiFilter.TryParse(request.Query, options.Value.MaxPageSize, out var filter, out var problem))
-        {
-            return TaxiiResults.BadRequest(problem);
         }
 
         var selected = TaxiiQueries.Select(TaxiiQueries.Filtered(db, granted!.Collection.Id, filter, null), filter.Versions ?? TaxiiVersionMatch.LastOnly);
@@ -264,6 +244,21 @@ public static class TaxiiObjectsApi
                 ct);
             return TaxiiResults.Json(w => TaxiiApi.WriteStatus(w, status), StatusCodes.Status202Accepted);
         }
+    }
+
+    /// <summary>A readable collection and the request's filters, or the TAXII error to answer instead.</summary>
+    private static async Task<(TaxiiAccess.Granted? Granted, TaxiiFilter Filter, IResult? Error)> ReadableWithFilterAsync(
+        string collectionId, HttpRequest request, TaxiiAccess access, IOptions<TaxiiOptions> options, CancellationToken ct)
+    {
+        var (granted, error) = await ReadableAsync(collectionId, access, ct);
+        if (error is not null)
+        {
+            return (null, null!, error); // Filter is only read when Error is null
+        }
+
+        return TaxiiFilter.TryParse(request.Query, options.Value.MaxPageSize, out var filter, out var problem)
+            ? (granted, filter, null)
+            : (null, null!, TaxiiResults.BadRequest(problem));
     }
 
     private static async Task<(TaxiiAccess.Granted? Granted, IResult? Error)> ReadableAsync(string collectionId, TaxiiAccess access, CancellationToken ct)

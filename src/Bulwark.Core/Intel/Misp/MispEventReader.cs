@@ -399,14 +399,7 @@ public sealed class MispEventReader
         {
             PatternType = "misp",
             PatternText = $"{type}:{value}",
-            Values = [.. values.Select(v => new IocIndicator(v.Kind, v.Value, _source.Id)
-            {
-                Tlp = tlp,
-                Confidence = confidence,
-                ValidFrom = validFrom,
-                ValidUntil = validUntil,
-                Reference = id,
-            })],
+            Values = [.. values.Select(v => new IndexValue(v.Kind, v.Value).ToIndicator(_source.Id, tlp, confidence, validFrom, validUntil, id))],
             Labels = labels,
             Tlp = tlp,
             Confidence = confidence,

@@ -5,7 +5,12 @@ using Bulwark.Core.Intel.Patterning;
 namespace Bulwark.Core.Intel.Model;
 
 /// <summary>A value of a pattern the IOC index can hold.</summary>
-public readonly record struct IndexValue(IocKind Kind, string Value);
+public readonly record struct IndexValue(IocKind Kind, string Value)
+{
+    /// <summary>The index entry for this value of indicator <paramref name="reference"/>, with the indicator's marking, confidence and validity.</summary>
+    public IocIndicator ToIndicator(string source, Tlp tlp, int confidence, DateTimeOffset? validFrom, DateTimeOffset? validUntil, string reference) =>
+        new(Kind, Value, source) { Tlp = tlp, Confidence = confidence, ValidFrom = validFrom, ValidUntil = validUntil, Reference = reference };
+}
 
 /// <summary>
 /// What a STIX pattern gives the IOC index (intel.md §1.3): a simple pattern (one observation, <c>=</c> / <c>IN</c>

@@ -242,14 +242,7 @@ internal sealed partial class StixObjectReader
             PatternText = patternText,
             Pattern = pattern,
             Complex = compiled.Complex,
-            Values = [.. compiled.Values.Select(v => new IocIndicator(v.Kind, v.Value, source)
-            {
-                Tlp = tlp,
-                Confidence = confidence,
-                ValidFrom = validFrom,
-                ValidUntil = validUntil,
-                Reference = id,
-            })],
+            Values = [.. compiled.Values.Select(v => v.ToIndicator(source, tlp, confidence, validFrom, validUntil, id))],
             Labels = labels,
             Tlp = tlp,
             Confidence = confidence,
