@@ -27,6 +27,36 @@ public static class IncidentVisibility
             ? db.Findings.AsNoTracking()
             : db.Findings.AsNoTracking().Where(f => f.PersonId == null || shared.Contains(f.PersonId.Value));
 
+    /// <summary>
+    /// A finding's evidence as the caller may see it. Intelligence marked TLP:RED may reach named recipients only
+    /// (notifications.md §6.6), so an organisation (<paramref name="shared"/> not null) does not see the intel fields
+    /// (indicator, source, id) of a RED finding; the log lines themselves are its own and stay. Staff see everything.
+    /// </summary>
+    public static string Evidence(FindingRecord finding, List<Guid>? shared) =>
+        shared is not null && finding.Tlp == Core.Intel.Index.Tlp.Red ? WithoutIntelFields(finding.EvidenceJson) : finding.EvidenceJson;
+
+    /// <summary>The evidence JSON without the fields intel matching adds (their names start with "intel ").</summary>
+    public static string WithoutIntelFields(string evidenceJson)
+    {
+        if (System.Text.Json.Nodes.JsonNode.Parse(evidenceJson) is not System.Text.Json.Nodes.JsonArray items)
+        {
+            return evidenceJson;
+        }
+
+        foreach (var item in items)
+        {
+            if (item is System.Text.Json.Nodes.JsonObject entry && entry["fields"] is System.Text.Json.Nodes.JsonObject fields)
+            {
+                foreach (var name in fields.Select(p => p.Key).Where(k => k.StartsWith("intel ", StringComparison.Ordinal)).ToList())
+                {
+                    fields.Remove(name);
+                }
+            }
+        }
+
+        return items.ToJsonString();
+    }
+
     public static IQueryable<Incident> Incidents(BulwarkDbContext db, List<Guid>? shared) =>
         shared is null
             ? db.Incidents.AsNoTracking()

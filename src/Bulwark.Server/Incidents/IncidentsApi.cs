@@ -124,7 +124,7 @@ public static class IncidentsApi
             .OrderByDescending(f => f.Severity).ThenByDescending(f => f.Confidence).ThenBy(f => f.FirstSeen).ThenBy(f => f.FindingId, StringComparer.Ordinal)
             .Select(f => new FindingView(
                 f.Id, f.FindingId, f.DetectionId, f.Title, f.Severity, f.Confidence, f.Cves, f.Attack, f.FirstSeen, f.LastSeen, f.Subject,
-                f.EvidenceCount, JsonDocument.Parse(f.EvidenceJson).RootElement.Clone(), f.Remediation, f.Source, f.Origin, f.UploadId, f.ReceivedAt))
+                f.EvidenceCount, JsonDocument.Parse(IncidentVisibility.Evidence(f, shared)).RootElement.Clone(), f.Remediation, f.Source, f.Origin, f.UploadId, f.ReceivedAt))
             .ToList();
         return TypedResults.Ok(new IncidentDetail(incident, views));
     }

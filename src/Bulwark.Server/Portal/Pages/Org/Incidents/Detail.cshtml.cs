@@ -4,6 +4,7 @@ using Bulwark.Data;
 using Bulwark.Data.Incidents;
 using Bulwark.Data.Notification;
 using Bulwark.Server.Access;
+using Bulwark.Server.Incidents;
 using Bulwark.Server.Membership.Personal;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -52,7 +53,7 @@ public sealed class DetailModel(BulwarkDbContext db, Caller caller, PersonalVisi
         Timeline = [.. findings
             .Select(f => new FindingItem(
                 f.Id, f.FindingId, f.DetectionId, f.Title, f.Severity, f.Confidence, f.Subject, f.FirstSeen, f.LastSeen,
-                f.FirstSeen ?? f.ReceivedAt, f.EvidenceCount, Evidence(f.EvidenceJson), f.Cves, f.Remediation))
+                f.FirstSeen ?? f.ReceivedAt, f.EvidenceCount, Evidence(IncidentVisibility.Evidence(f, shared)), f.Cves, f.Remediation))
             .OrderBy(f => f.At).ThenBy(f => f.FindingId, StringComparer.Ordinal)];
         Notices = await db.Notices.AsNoTracking()
             .Where(n => n.IncidentId == id && n.Audience == NoticeAudience.Organisation)
