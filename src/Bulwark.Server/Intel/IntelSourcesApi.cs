@@ -95,17 +95,7 @@ public static class IntelSourcesApi
         }
         else
         {
-            foreach (var (field, given) in new (string, object?)[]
-            {
-                ("url", request.Url), ("collectionId", request.CollectionId), ("credentialKind", request.CredentialKind),
-                ("username", request.Username), ("secret", request.Secret), ("pollMinutes", request.PollMinutes),
-            })
-            {
-                if (given is not null)
-                {
-                    errors[field] = ["only for Taxii and MispFeed sources: an Upload source takes files"];
-                }
-            }
+            RefuseRemoteFields(errors, request.Url, request.CollectionId, request.CredentialKind, request.Username, request.Secret, request.PollMinutes);
         }
 
         var credentialKind = request.CredentialKind ?? IntelCredentialKind.None;
@@ -187,17 +177,7 @@ public static class IntelSourcesApi
         }
         else
         {
-            foreach (var (field, given) in new (string, object?)[]
-            {
-                ("url", request.Url), ("collectionId", request.CollectionId), ("credentialKind", request.CredentialKind),
-                ("username", request.Username), ("secret", request.Secret), ("pollMinutes", request.PollMinutes),
-            })
-            {
-                if (given is not null)
-                {
-                    errors[field] = ["only for Taxii and MispFeed sources: an Upload source takes files"];
-                }
-            }
+            RefuseRemoteFields(errors, request.Url, request.CollectionId, request.CredentialKind, request.Username, request.Secret, request.PollMinutes);
         }
 
         if (errors.Count > 0)
@@ -651,4 +631,21 @@ public static class IntelSourcesApi
         title: "Nothing usable in the file",
         detail: $"{file}: no indicator, object, relationship or warninglist could be taken; nothing was kept",
         extensions: new Dictionary<string, object?> { ["problems"] = problems, ["problemsTotal"] = total });
+
+    /// <summary>An Upload source takes files: every field that only a fetched source has is refused by name.</summary>
+    private static void RefuseRemoteFields(
+        Dictionary<string, string[]> errors, string? url, string? collectionId, IntelCredentialKind? credentialKind, string? username, string? secret, int? pollMinutes)
+    {
+        foreach (var (field, given) in new (string, object?)[]
+        {
+            ("url", url), ("collectionId", collectionId), ("credentialKind", credentialKind),
+            ("username", username), ("secret", secret), ("pollMinutes", pollMinutes),
+        })
+        {
+            if (given is not null)
+            {
+                errors[field] = ["only for Taxii and MispFeed sources: an Upload source takes files"];
+            }
+        }
+    }
 }
