@@ -334,10 +334,13 @@ public sealed class ScanCommand
         }
 
         // Loading a large feed leaves hundreds of megabytes of garbage next to a long-lived index: drop the list values
-        // the index now holds and collect, compacted, now rather than in the middle of the scan.
+        // the index now holds and, for a large set, collect (compacted) now rather than in the middle of the scan.
         var indicators = catalog.Indicators.Count + catalog.Values.Count;
         catalog.ReleaseValues();
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        if (indicators >= 100_000)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
 
         if (!quiet)
         {

@@ -89,16 +89,7 @@ public sealed class IntelSet
                     continue;
                 }
 
-                if (value.Kind == IocKind.FilePath && WebPath.TryParse(value.Value.Replace('\\', '/'), out var web))
-                {
-                    var key = "/" + web.Relative;
-                    if (!webPaths.TryGetValue(key, out var ids))
-                    {
-                        webPaths[key] = ids = [];
-                    }
-
-                    ids.Add(result.EntryId);
-                }
+                AddWebPath(webPaths, value, result.EntryId);
             }
         }
 
@@ -115,15 +106,9 @@ public sealed class IntelSet
             {
                 rejected.Add(new IntelProblem(catalog.GetSource(value.Source)?.Location ?? value.Source, "", result.Error!));
             }
-            else if (value.Kind == IocKind.FilePath && WebPath.TryParse(value.Value.Replace('\\', '/'), out var web))
+            else
             {
-                var key = "/" + web.Relative;
-                if (!webPaths.TryGetValue(key, out var ids))
-                {
-                    webPaths[key] = ids = [];
-                }
-
-                ids.Add(result.EntryId);
+                AddWebPath(webPaths, value, result.EntryId);
             }
         }
 
@@ -142,6 +127,23 @@ public sealed class IntelSet
             Rejected = rejected,
             Suppressed = suppressed,
         };
+    }
+
+    /// <summary>A file-path indicator under a web root is also matched by its site path (<c>/owa/auth/x.aspx</c>) in web logs.</summary>
+    private static void AddWebPath(Dictionary<string, List<int>> webPaths, IocIndicator value, int entryId)
+    {
+        if (value.Kind != IocKind.FilePath || !WebPath.TryParse(value.Value.Replace('\\', '/'), out var web))
+        {
+            return;
+        }
+
+        var key = "/" + web.Relative;
+        if (!webPaths.TryGetValue(key, out var ids))
+        {
+            webPaths[key] = ids = [];
+        }
+
+        ids.Add(entryId);
     }
 
     /// <summary>Entries of file-path indicators whose path under a web root is <paramref name="sitePath"/> (<c>/owa/auth/x.aspx</c>).</summary>

@@ -1,5 +1,4 @@
 using Bulwark.Core.Detection;
-using Bulwark.Core.Detection.Files;
 using Bulwark.Core.Findings;
 using Bulwark.Core.Intel.Index;
 using Bulwark.Core.Sources;
@@ -14,12 +13,14 @@ namespace Bulwark.Core.Intel.Matching;
 public sealed class IntelFileDetector : IFileDetector
 {
     private readonly IntelSet _intel;
+    private readonly FileMatcher _matcher;
     private readonly bool _hashes;
     private readonly bool _paths;
 
     public IntelFileDetector(IntelSet intel)
     {
         _intel = intel;
+        _matcher = new FileMatcher(intel);
         var index = intel.Index;
         _hashes = index.CountOf(IocKind.Md5) + index.CountOf(IocKind.Sha1) + index.CountOf(IocKind.Sha256) > 0;
         _paths = index.CountOf(IocKind.FilePath) + index.CountOf(IocKind.FileName) > 0;
@@ -36,21 +37,7 @@ public sealed class IntelFileDetector : IFileDetector
     {
         var hits = new List<IntelHit>();
         var index = _intel.Index;
-        foreach (var (digest, field) in (ReadOnlySpan<(string?, string)>)[(file.Sha256, "file sha256"), (file.Md5, "file md5"), (file.Sha1, "file sha1")])
-        {
-            if (digest is not null)
-            {
-                foreach (var id in index.MatchHash(digest))
-                {
-                    hits.Add(new IntelHit(id, field, digest));
-                }
-            }
-        }
-
-        if (_paths)
-        {
-            MatchPath(file.Path, hits);
-        }
+        _matcher.Match(file.Path, file.Sha256, file.Md5, file.Sha1, hits);
 
         foreach (var group in hits
             .DistinctBy(h => h.EntryId)
@@ -65,45 +52,6 @@ public sealed class IntelFileDetector : IFileDetector
 
             IntelEvidence.Describe(fields, [.. group], _intel, file.LastWriteTime);
             findings.Add(IntelDetections.IndicatorMatch, group.Key, new Evidence(file.Path, 0, file.LastWriteTime, fields));
-        }
-    }
-
-    private void MatchPath(string path, List<IntelHit> hits)
-    {
-        var index = _intel.Index;
-        foreach (var id in index.MatchFileName(path))
-        {
-            hits.Add(new IntelHit(id, "file name", path));
-        }
-
-        if (index.CountOf(IocKind.FilePath) == 0)
-        {
-            return;
-        }
-
-        if (WebPath.TryParse(path, out var web))
-        {
-            foreach (var id in _intel.MatchWebPath("/" + web.Relative))
-            {
-                hits.Add(new IntelHit(id, "file path", path));
-            }
-        }
-
-        // From each folder down: "host1/C/Program Files/…/x.aspx" hits "C:\Program Files\…\x.aspx".
-        for (var start = 0; start < path.Length;)
-        {
-            foreach (var id in index.MatchFilePath(string.Concat("C:/", path.AsSpan(start))))
-            {
-                hits.Add(new IntelHit(id, "file path", path));
-            }
-
-            var slash = path.IndexOf('/', start);
-            if (slash < 0)
-            {
-                break;
-            }
-
-            start = slash + 1;
         }
     }
 }

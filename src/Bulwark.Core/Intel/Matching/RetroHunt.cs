@@ -1,4 +1,3 @@
-using Bulwark.Core.Detection.Files;
 using Bulwark.Core.Findings;
 using Bulwark.Core.Intel.Index;
 
@@ -18,9 +17,9 @@ public sealed class RetroHunt(IntelSet intel)
     private static readonly string[] IntelFields =
         [IntelEvidence.Indicator, IntelEvidence.IndicatorId, IntelEvidence.Source, IntelEvidence.Confidence, IntelEvidence.Tlp, IntelEvidence.SeenIn];
 
-    // The columns a web request's evidence keeps (RequestEvidence), by format: client, user agent, path, user, referer.
-    private static readonly string[] Iis = ["c-ip", "cs(User-Agent)", "cs-uri-stem", "cs-username", "cs(Referer)"];
-    private static readonly string[] HttpProxy = ["ClientIpAddress", "UserAgent", "UrlStem", "AuthenticatedUser", "Referer"];
+    // The same lookups as a scan: request columns as the line probe reads them, files as the file detector does.
+    private readonly RequestMatcher _requests = new(intel);
+    private readonly FileMatcher _files = new(intel);
 
     /// <summary>What a hunt found.</summary>
     /// <param name="Found">New intel findings (<see cref="IntelDetections.IndicatorMatch"/>), attributed.</param>
@@ -153,112 +152,23 @@ public sealed class RetroHunt(IntelSet intel)
     private void Match(Evidence evidence, List<IntelHit> hits)
     {
         var fields = evidence.Fields;
-        var iis = fields.ContainsKey(Iis[0]) || fields.ContainsKey(Iis[1]) || fields.ContainsKey(Iis[2]);
-        var names = iis ? Iis : HttpProxy;
-        var index = intel.Index;
-        for (var field = 0; field < names.Length; field++)
+        var iis = fields.ContainsKey(RequestFields.Iis[RequestFields.ClientIp]) || fields.ContainsKey(RequestFields.Iis[RequestFields.UserAgent])
+            || fields.ContainsKey(RequestFields.Iis[RequestFields.UriStem]);
+        var names = iis ? RequestFields.Iis : RequestFields.HttpProxy;
+        for (var field = 0; field < RequestFields.Count; field++)
         {
-            if (!fields.TryGetValue(names[field], out var value) || value.Length == 0 || value == "-")
+            if (_requests.Wants(field) && fields.TryGetValue(names[field], out var value))
             {
-                continue;
-            }
-
-            var name = names[field];
-            switch (field)
-            {
-                case 0:
-                    Add(index.Match(WithoutPort(value)), name, value, hits);
-                    break;
-                case 1:
-                    Add(index.MatchUserAgent(value), name, value, hits);
-                    if (iis && value.Contains('+', StringComparison.Ordinal))
-                    {
-                        // IIS writes a user agent's spaces as '+'.
-                        Add(index.MatchUserAgent(value.Replace('+', ' ')), name, value, hits);
-                    }
-
-                    break;
-                case 2:
-                    foreach (var id in intel.MatchWebPath(value))
-                    {
-                        hits.Add(new IntelHit(id, name, value));
-                    }
-
-                    Add(index.MatchFileName(value), name, value, hits);
-                    break;
-                case 3 when value.Contains('@', StringComparison.Ordinal):
-                    Add(index.MatchEmail(value), name, value, hits);
-                    break;
-                case 4:
-                    Add(index.MatchUrl(value), name, value, hits);
-                    break;
+                _requests.Match(field, value, plusIsSpace: iis, names[field], hits);
             }
         }
 
-        foreach (var (key, label) in (ReadOnlySpan<(string, string)>)[("sha256", "file sha256"), ("md5", "file md5"), ("sha1", "file sha1")])
-        {
-            if (fields.TryGetValue(key, out var digest) && digest.Length > 0)
-            {
-                Add(index.MatchHash(digest), label, digest, hits);
-            }
-        }
-
-        if (fields.TryGetValue("path", out var path) && path.Length > 0)
-        {
-            MatchPath(path.Replace('\\', '/'), hits);
-        }
-    }
-
-    /// <summary>A file's path as <see cref="IntelFileDetector"/> matches it: by name, by site path under a web root, and from each folder down.</summary>
-    private void MatchPath(string path, List<IntelHit> hits)
-    {
-        var index = intel.Index;
-        Add(index.MatchFileName(path), "file name", path, hits);
-        if (index.CountOf(IocKind.FilePath) == 0)
-        {
-            return;
-        }
-
-        if (WebPath.TryParse(path, out var web))
-        {
-            foreach (var id in intel.MatchWebPath("/" + web.Relative))
-            {
-                hits.Add(new IntelHit(id, "file path", path));
-            }
-        }
-
-        for (var start = 0; start < path.Length;)
-        {
-            Add(index.MatchFilePath(string.Concat("C:/", path.AsSpan(start))), "file path", path, hits);
-            var slash = path.IndexOf('/', start);
-            if (slash < 0)
-            {
-                break;
-            }
-
-            start = slash + 1;
-        }
-    }
-
-    private static void Add(IocMatches matches, string field, string value, List<IntelHit> hits)
-    {
-        foreach (var id in matches)
-        {
-            hits.Add(new IntelHit(id, field, value));
-        }
-    }
-
-    /// <summary>"203.0.113.5:51234" → "203.0.113.5"; "[2001:db8::1]:443" → "2001:db8::1"; IPv6 keeps its colons.</summary>
-    private static string WithoutPort(string value)
-    {
-        if (value.StartsWith('['))
-        {
-            var close = value.IndexOf(']', StringComparison.Ordinal);
-            return close > 0 ? value[1..close] : value;
-        }
-
-        var colon = value.IndexOf(':', StringComparison.Ordinal);
-        return colon > 0 && value.IndexOf(':', colon + 1) < 0 ? value[..colon] : value;
+        _files.Match(
+            fields.GetValueOrDefault("path", "").Replace('\\', '/'),
+            fields.GetValueOrDefault("sha256"),
+            fields.GetValueOrDefault("md5"),
+            fields.GetValueOrDefault("sha1"),
+            hits);
     }
 
     private static Tlp Max(Tlp a, Tlp b) => a > b ? a : b;

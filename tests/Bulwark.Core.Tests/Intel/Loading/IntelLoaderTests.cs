@@ -67,7 +67,7 @@ public sealed class IntelLoaderTests
         var source = Assert.Single(IntelLoader.Load(MispFixtures.PathOf("feed"), catalog));
 
         Assert.Equal(("feed", IntelFormat.MispFeed), (source.Source.Id, source.Source.Format));
-        Assert.True(source.Indicators > 0);
+        Assert.Equal(5, source.Indicators);
     }
 
     [Fact]
