@@ -35,7 +35,7 @@ public static class IncidentVisibility
     public static string Evidence(FindingRecord finding, List<Guid>? shared) =>
         shared is not null && finding.Tlp == Core.Intel.Index.Tlp.Red ? WithoutIntelFields(finding.EvidenceJson) : finding.EvidenceJson;
 
-    /// <summary>The evidence JSON without the fields intel matching adds (their names start with "intel ").</summary>
+    /// <summary>The evidence JSON without the fields intel matching adds (<see cref="Core.Intel.Matching.IntelEvidence.IsIntelField"/>).</summary>
     public static string WithoutIntelFields(string evidenceJson)
     {
         if (System.Text.Json.Nodes.JsonNode.Parse(evidenceJson) is not System.Text.Json.Nodes.JsonArray items)
@@ -47,7 +47,7 @@ public static class IncidentVisibility
         {
             if (item is System.Text.Json.Nodes.JsonObject entry && entry["fields"] is System.Text.Json.Nodes.JsonObject fields)
             {
-                foreach (var name in fields.Select(p => p.Key).Where(k => k.StartsWith("intel ", StringComparison.Ordinal)).ToList())
+                foreach (var name in fields.Select(p => p.Key).Where(Core.Intel.Matching.IntelEvidence.IsIntelField).ToList())
                 {
                     fields.Remove(name);
                 }

@@ -26,6 +26,9 @@ public static class IntelEvidence
 
     public static string Subject(IocEntry entry) => entry.Value;
 
+    /// <summary>True for the fields intel matching adds to evidence (all named <c>intel …</c>), as opposed to the log's own.</summary>
+    public static bool IsIntelField(string name) => name.StartsWith("intel ", StringComparison.Ordinal);
+
     /// <summary>Separates several indicator ids (or sources) in one evidence field.</summary>
     public const string Separator = "; ";
 

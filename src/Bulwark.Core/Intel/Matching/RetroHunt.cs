@@ -14,9 +14,6 @@ namespace Bulwark.Core.Intel.Matching;
 /// </summary>
 public sealed class RetroHunt(IntelSet intel)
 {
-    private static readonly string[] IntelFields =
-        [IntelEvidence.Indicator, IntelEvidence.IndicatorId, IntelEvidence.Source, IntelEvidence.Confidence, IntelEvidence.Tlp, IntelEvidence.SeenIn];
-
     // The same lookups as a scan: request columns as the line probe reads them, files as the file detector does.
     private readonly RequestMatcher _requests = new(intel);
     private readonly FileMatcher _files = new(intel);
@@ -72,7 +69,7 @@ public sealed class RetroHunt(IntelSet intel)
                     }
                     else if (placed.Add((evidence.File, evidence.Line, group.Key)))
                     {
-                        var fields = new Dictionary<string, string>(evidence.Fields.Where(f => !IntelFields.Contains(f.Key)), StringComparer.Ordinal);
+                        var fields = new Dictionary<string, string>(evidence.Fields.Where(f => !IntelEvidence.IsIntelField(f.Key)), StringComparer.Ordinal);
                         IntelEvidence.Describe(fields, [.. group], intel, evidence.Timestamp);
                         collector.Add(IntelDetections.IndicatorMatch, group.Key, new Evidence(evidence.File, evidence.Line, evidence.Timestamp, fields));
                     }
