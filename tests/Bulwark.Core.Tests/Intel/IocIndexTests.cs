@@ -38,6 +38,17 @@ public class IocIndexTests
     }
 
     [Fact]
+    public void IPv6_range_shorter_than_96_holding_the_mapped_block_matches_IPv4_addresses()
+    {
+        var (index, ids) = Build(Ioc(IocKind.CidrV6, "::/80"), Ioc(IocKind.CidrV6, "2001:db8::/32"), Ioc(IocKind.CidrV6, "::ffff:0:0/95"), Ioc(IocKind.CidrV6, "::/81"));
+
+        Assert.Equal([ids[0], ids[2]], index.Match("10.1.2.3").ToArray().Order().ToArray());
+        Assert.Equal([ids[0], ids[2]], index.Match("::ffff:10.1.2.3").ToArray().Order().ToArray());
+        Assert.Equal([ids[3], ids[0]], index.Match("::1").ToArray());
+        Assert.Equal([ids[1]], index.Match("2001:db8::5").ToArray());
+    }
+
+    [Fact]
     public void IPv6_matches_any_spelling_of_the_address()
     {
         var (index, ids) = Build(Ioc(IocKind.IPv6, "2001:DB8::1"));
@@ -107,6 +118,67 @@ public class IocIndexTests
         Assert.True(index.MatchDomain("notevil.com").IsEmpty);
         Assert.True(index.MatchDomain("evil.com.au").IsEmpty);
         Assert.True(index.MatchDomain("com").IsEmpty);
+    }
+
+    [Fact]
+    public void Internationalised_domain_matches_in_unicode_and_punycode_whatever_the_case()
+    {
+        var (index, ids) = Build(Ioc(IocKind.Domain, "BÜCHER.example"), Ioc(IocKind.Domain, "xn--e1afmkfd.xn--p1ai"));
+
+        Assert.Equal("bücher.example", index.GetEntry(ids[0]).Value);
+        Assert.Equal([ids[0]], index.MatchDomain("bücher.example").ToArray());
+        Assert.Equal([ids[0]], index.MatchDomain("mail.XN--BCHER-KVA.example").ToArray());
+        Assert.Equal([ids[0]], index.MatchDomain("www.Bücher.example.").ToArray());
+        Assert.Equal([ids[1]], index.MatchDomain("пример.рф").ToArray());
+        Assert.Equal([ids[1]], index.MatchDomain("cdn.ПРИМЕР.рф").ToArray());
+        Assert.True(index.MatchDomain("bucher.example").IsEmpty);
+        Assert.True(index.MatchDomain("xn--bcher-kva.example.org").IsEmpty);
+    }
+
+    [Fact]
+    public void Url_with_internationalised_host_matches_either_spelling_of_the_host()
+    {
+        var (index, ids) = Build(Ioc(IocKind.Url, "https://пример.рф/owa/auth/x.aspx"), Ioc(IocKind.Url, "http://xn--bcher-kva.example/a"));
+
+        Assert.Equal([ids[0]], index.MatchUrl("https://xn--e1afmkfd.xn--p1ai/owa/auth/x.aspx").ToArray());
+        Assert.Equal([ids[0]], index.MatchUrl("HTTPS://ПРИМЕР.рф:443/owa/auth/x.aspx").ToArray());
+        Assert.Equal([ids[1]], index.MatchUrl("http://bücher.example/a").ToArray());
+        Assert.True(index.MatchUrl("https://xn--e1afmkfd.xn--p1ai/owa/auth/y.aspx").IsEmpty);
+    }
+
+    [Fact]
+    public void Host_with_more_labels_than_one_pass_walks_is_still_matched_at_every_suffix()
+    {
+        var (index, ids) = Build(Ioc(IocKind.Domain, "evil.com"));
+        var deep = string.Concat(Enumerable.Range(0, 40).Select(i => $"l{i}.")) + "evil.com";
+
+        Assert.Equal([ids[0]], index.MatchDomain(deep).ToArray());
+        Assert.True(index.MatchDomain(string.Concat(Enumerable.Range(0, 40).Select(i => $"l{i}.")) + "good.com").IsEmpty);
+    }
+
+    [Fact]
+    public void Invalid_internationalised_domain_is_rejected_with_a_reason()
+    {
+        var builder = new IocIndexBuilder();
+
+        var label = "ü" + new string('a', 70);
+
+        var result = builder.TryAdd(Ioc(IocKind.Domain, label + ".example"));
+
+        Assert.False(result.Added);
+        Assert.Equal($"Domain '{label}.example' is not a valid internationalised domain name", result.Error);
+        Assert.Equal(0, builder.Count);
+    }
+
+    [Fact]
+    public void Case_insensitive_kinds_fold_non_ascii_letters_too()
+    {
+        var (index, ids) = Build(Ioc(IocKind.FileName, "ÉTÉ.aspx"), Ioc(IocKind.Email, "Ödön@Example.org"), Ioc(IocKind.FilePath, "C:\\Inetpub\\ÄB.aspx"));
+
+        Assert.Equal([ids[0]], index.MatchFileName("c:\\x\\été.ASPX").ToArray());
+        Assert.Equal([ids[1]], index.MatchEmail("ödön@example.ORG").ToArray());
+        Assert.Equal([ids[2]], index.MatchFilePath("c:/inetpub/äb.aspx").ToArray());
+        Assert.True(index.MatchFileName("ete.aspx").IsEmpty);
     }
 
     [Theory]

@@ -23,13 +23,7 @@ public static class IntelListCommand
     {
         var store = new IntelStore(storeRoot ?? IntelStore.DefaultRoot());
         var catalog = new IntelCatalog();
-        var sources = new List<LoadedSource>();
-        if (!noStarter)
-        {
-            sources.Add(IntelStore.LoadStarter(catalog));
-        }
-
-        sources.AddRange(store.Load(catalog));
+        var sources = store.LoadWithStarter(catalog, starter: !noStarter);
         var set = IntelLoader.Build(catalog);
         if (listActors)
         {

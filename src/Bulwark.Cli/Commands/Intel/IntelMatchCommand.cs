@@ -27,12 +27,7 @@ public static class IntelMatchCommand
     private static int Execute(CliContext context, string raw, string? storeRoot, bool noStarter)
     {
         var catalog = new IntelCatalog();
-        if (!noStarter)
-        {
-            IntelStore.LoadStarter(catalog);
-        }
-
-        new IntelStore(storeRoot ?? IntelStore.DefaultRoot()).Load(catalog);
+        new IntelStore(storeRoot ?? IntelStore.DefaultRoot()).LoadWithStarter(catalog, starter: !noStarter);
         var set = IntelLoader.Build(catalog);
         var value = PlainList.Refang(raw.Trim());
         var ids = set.Find(value);

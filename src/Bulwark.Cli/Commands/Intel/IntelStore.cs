@@ -70,6 +70,19 @@ public sealed class IntelStore(string root)
         return loaded;
     }
 
+    /// <summary>What the intel verbs work on: the starter intelligence (unless left out), then every import.</summary>
+    public IReadOnlyList<LoadedSource> LoadWithStarter(IntelCatalog catalog, bool starter)
+    {
+        var loaded = new List<LoadedSource>();
+        if (starter)
+        {
+            loaded.Add(LoadStarter(catalog));
+        }
+
+        loaded.AddRange(Load(catalog));
+        return loaded;
+    }
+
     /// <summary>Loads the starter intelligence shipped with Bulwark.</summary>
     public static LoadedSource LoadStarter(IntelCatalog catalog)
     {

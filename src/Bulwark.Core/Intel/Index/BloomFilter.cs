@@ -27,6 +27,20 @@ internal sealed class BloomFilter
         _words[word] |= bits;
     }
 
+    /// <summary>Adds a key by a full 64-bit hash that is already well mixed (<see cref="StringTable.Hash"/>).</summary>
+    public void Add(ulong mixed)
+    {
+        var (word, bits) = Locate(mixed);
+        _words[word] |= bits;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool MayContain(ulong mixed)
+    {
+        var (word, bits) = Locate(mixed);
+        return (_words[word] & bits) == bits;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool MayContain(int hash)
     {
@@ -35,9 +49,11 @@ internal sealed class BloomFilter
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private (int Word, ulong Bits) Locate(int hash)
+    private (int Word, ulong Bits) Locate(int hash) => Locate((ulong)(uint)hash * 0x9E3779B97F4A7C15UL);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private (int Word, ulong Bits) Locate(ulong mixed)
     {
-        var mixed = (ulong)(uint)hash * 0x9E3779B97F4A7C15UL;
         var word = _shift == 64 ? 0 : (int)(mixed >> _shift);
         var bits = (1UL << (int)(mixed & 63)) | (1UL << (int)((mixed >> 6) & 63));
         return (word, bits);

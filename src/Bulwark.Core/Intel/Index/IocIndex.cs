@@ -10,35 +10,28 @@ namespace Bulwark.Core.Intel.Index;
 /// §6.4): exact values in hash tables keyed by parsed values (IP integers, hash digests) or by strings through
 /// span lookups; CIDR ranges as sorted segments; domains by a label-suffix walk. Each lookup returns the ids of
 /// the matching entries; read an entry with <see cref="GetEntry"/> and check <see cref="IsValidAt"/> before
-/// alerting. Build one with <see cref="IocIndexBuilder"/>; rebuild and swap the reference to refresh.
+/// alerting. Build one with <see cref="IocIndexBuilder"/>; rebuild and swap the reference to refresh. String keys and
+/// entry values live in a few large arrays (<see cref="StringTable"/>, <see cref="PackedStrings"/>), not one object
+/// per value.
 /// </summary>
 public sealed class IocIndex
 {
     private const int StackLimit = 512;
 
+    /// <summary>Labels walked in one pass; a longer host name (rare, and unusual) is walked suffix by suffix.</summary>
+    private const int MaxLabels = 32;
+
     private readonly EntryTable _entries;
     private readonly IocTables _tables;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _domains;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _urls;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _emails;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _userAgents;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _fileNames;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _filePaths;
 
     internal IocIndex(EntryTable entries, IocTables tables)
     {
         _entries = entries;
         _tables = tables;
-        _domains = tables.Domains.Map.GetAlternateLookup<ReadOnlySpan<char>>();
-        _urls = tables.Urls.Map.GetAlternateLookup<ReadOnlySpan<char>>();
-        _emails = tables.Emails.Map.GetAlternateLookup<ReadOnlySpan<char>>();
-        _userAgents = tables.UserAgents.Map.GetAlternateLookup<ReadOnlySpan<char>>();
-        _fileNames = tables.FileNames.Map.GetAlternateLookup<ReadOnlySpan<char>>();
-        _filePaths = tables.FilePaths.Map.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Number of entries (ids are 0 to Count - 1).</summary>
-    public int Count => _entries.Values.Length;
+    public int Count => _entries.Values.Count;
 
     public IocEntry GetEntry(int id)
     {
@@ -46,13 +39,22 @@ public sealed class IocIndex
         return new IocEntry(
             id,
             (IocKind)e.Kinds[id],
-            e.Values[id],
+            ValueText(id),
             e.SourceNames[e.Sources[id]],
             (Tlp)e.Tlps[id],
             e.Confidences[id],
             e.ValidFrom[id] == long.MinValue ? null : new DateTimeOffset(e.ValidFrom[id], TimeSpan.Zero),
             e.ValidUntil[id] == long.MaxValue ? null : new DateTimeOffset(e.ValidUntil[id], TimeSpan.Zero),
             e.References[id]);
+    }
+
+    /// <summary>An entry's value as the index holds it: text, or a hash's digest in lower-case hex.</summary>
+    private string ValueText(int id)
+    {
+        var bytes = _entries.Values[id];
+        return (IocKind)_entries.Kinds[id] is IocKind.Md5 or IocKind.Sha1 or IocKind.Sha256
+            ? Convert.ToHexStringLower(bytes)
+            : System.Text.Encoding.UTF8.GetString(bytes);
     }
 
     /// <summary>Distinct values (for CIDR kinds, range segments) held for <paramref name="kind"/>; zero lets callers skip a lookup.</summary>
@@ -139,23 +141,64 @@ public sealed class IocIndex
 
     /// <summary>
     /// Domain entries for <paramref name="host"/> or any parent domain (label boundaries only: <c>notevil.com</c>
-    /// does not hit <c>evil.com</c>), nearest domain first. Case-insensitive; a trailing dot is ignored.
+    /// does not hit <c>evil.com</c>), nearest domain first. Case-insensitive; a trailing dot is ignored; an
+    /// internationalised name matches in its Unicode and its punycode (<c>xn--</c>) form.
     /// </summary>
     public IocMatches MatchDomain(scoped ReadOnlySpan<char> host)
     {
         host = IocText.TrimHost(host);
-        if (_tables.Domains.Count == 0 || host.IsEmpty)
+        var table = _tables.Domains;
+        if (table.Count == 0 || host.IsEmpty)
         {
             return IocMatches.Empty;
         }
 
-        // The longest suffix in the table carries its parents' ids too, so the first hit is the whole answer.
-        var filter = _tables.Domains.Filter!;
+        if (!System.Text.Ascii.IsValid(host))
+        {
+            return IocText.DomainKey(host) is { } ascii ? MatchDomain(ascii) : IocMatches.Empty;
+        }
+
+        // One pass from the last character gives the hash of every label suffix; the longest suffix in the table
+        // carries its parents' ids too, so the first hit from the longest down is the whole answer.
+        Span<int> starts = stackalloc int[MaxLabels];
+        Span<ulong> hashes = stackalloc ulong[MaxLabels];
+        var labels = 0;
+        var state = StringTable.Start;
+        for (var i = host.Length - 1; i >= 0; i--)
+        {
+            state = StringTable.Step(state, StringTable.Fold(host[i]));
+            if (i == 0 || host[i - 1] == '.')
+            {
+                if (labels == MaxLabels)
+                {
+                    return MatchDomainSlowly(host);
+                }
+
+                starts[labels] = i;
+                hashes[labels++] = StringTable.Finish(state, host.Length - i);
+            }
+        }
+
+        var strings = table.Strings;
+        for (var k = labels - 1; k >= 0; k--)
+        {
+            if (strings.TryGetOrdinal(host[starts[k]..], hashes[k], out var ordinal))
+            {
+                return new(table.Postings(ordinal));
+            }
+        }
+
+        return IocMatches.Empty;
+    }
+
+    private IocMatches MatchDomainSlowly(scoped ReadOnlySpan<char> host)
+    {
         while (true)
         {
-            if (filter.MayContain(string.GetHashCode(host, StringComparison.OrdinalIgnoreCase)) && _domains.TryGetValue(host, out var ordinal))
+            var ids = _tables.Domains.MatchString(host);
+            if (!ids.IsEmpty)
             {
-                return new(_tables.Domains.Postings(ordinal));
+                return new(ids);
             }
 
             var dot = host.IndexOf('.');
@@ -185,9 +228,14 @@ public sealed class IocIndex
             }
 
             var normalized = buffer[..length];
-            var exact = _tables.Urls.Count > 0 && _tables.Urls.Filter!.MayContain(string.GetHashCode(normalized)) && _urls.TryGetValue(normalized, out var ordinal)
-                ? _tables.Urls.Postings(ordinal)
-                : default;
+            ReadOnlySpan<int> exact = default;
+            if (_tables.Urls.Count > 0)
+            {
+                exact = System.Text.Ascii.IsValid(normalized[host])
+                    ? _tables.Urls.MatchString(normalized)
+                    : IocText.WithAsciiHost(normalized, host) is { } ascii ? _tables.Urls.MatchString(ascii) : default;
+            }
+
             return new(exact, MatchDomain(buffer[host]).First);
         }
         finally
@@ -200,7 +248,7 @@ public sealed class IocIndex
     }
 
     /// <summary>E-mail entries equal to <paramref name="address"/>, case-insensitive.</summary>
-    public IocMatches MatchEmail(scoped ReadOnlySpan<char> address) => Lookup(_emails, _tables.Emails, address.Trim(), StringComparison.OrdinalIgnoreCase);
+    public IocMatches MatchEmail(scoped ReadOnlySpan<char> address) => new(_tables.Emails.MatchString(address.Trim()));
 
     /// <summary>MD5, SHA-1 or SHA-256 entries for a hex digest (the length picks the algorithm), case-insensitive.</summary>
     public IocMatches MatchHash(scoped ReadOnlySpan<char> hex)
@@ -222,13 +270,13 @@ public sealed class IocIndex
     };
 
     /// <summary>User-agent entries exactly equal (ordinal) to <paramref name="userAgent"/>.</summary>
-    public IocMatches MatchUserAgent(scoped ReadOnlySpan<char> userAgent) => Lookup(_userAgents, _tables.UserAgents, userAgent, StringComparison.Ordinal);
+    public IocMatches MatchUserAgent(scoped ReadOnlySpan<char> userAgent) => new(_tables.UserAgents.MatchString(userAgent));
 
     /// <summary>
     /// File-name entries for the last segment of <paramref name="nameOrPath"/>, case-insensitive, ignoring the
     /// trailing dots and spaces that Windows ignores.
     /// </summary>
-    public IocMatches MatchFileName(scoped ReadOnlySpan<char> nameOrPath) => Lookup(_fileNames, _tables.FileNames, IocText.FileNameOf(nameOrPath.Trim()), StringComparison.OrdinalIgnoreCase);
+    public IocMatches MatchFileName(scoped ReadOnlySpan<char> nameOrPath) => new(_tables.FileNames.MatchString(IocText.FileNameOf(nameOrPath.Trim())));
 
     /// <summary>File-path entries equal to <paramref name="path"/>, case-insensitive, with <c>\</c> and <c>/</c> equal.</summary>
     public IocMatches MatchFilePath(scoped ReadOnlySpan<char> path)
@@ -240,7 +288,7 @@ public sealed class IocIndex
         {
             var normalized = buffer[..path.Length];
             IocText.NormalizeSeparators(path, normalized);
-            return Lookup(_filePaths, _tables.FilePaths, normalized, StringComparison.OrdinalIgnoreCase);
+            return new(_tables.FilePaths.MatchString(normalized));
         }
         finally
         {
@@ -251,15 +299,9 @@ public sealed class IocIndex
         }
     }
 
-    private static IocMatches Lookup(
-        Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, ValueTable<string> table, scoped ReadOnlySpan<char> key, StringComparison comparison) =>
-        table.Count > 0 && table.Filter!.MayContain(string.GetHashCode(key, comparison)) && lookup.TryGetValue(key, out var ordinal)
-            ? new(table.Postings(ordinal))
-            : IocMatches.Empty;
-
-    /// <summary>Entry metadata as parallel arrays: a few bytes per entry beyond its value string.</summary>
+    /// <summary>Entry metadata as parallel arrays: a few bytes per entry beyond its value's characters.</summary>
     internal sealed record EntryTable(
-        string[] Values,
+        ValueStore Values,
         int[] Sources,
         byte[] Kinds,
         byte[] Tlps,

@@ -13,7 +13,10 @@ public sealed class IocIndexBuilder
     private static readonly SearchValues<char> DomainChars =
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
 
-    private readonly List<string> _values;
+    /// <summary>::ffff:0:0, the start of the IPv4-mapped block ::ffff:0:0/96.</summary>
+    private static readonly UInt128 MappedPrefix = (UInt128)0xFFFF << 32;
+
+    private readonly ValueStoreBuilder _store;
     private readonly List<int> _sources;
     private readonly List<byte> _kinds;
     private readonly List<byte> _tlps;
@@ -30,7 +33,7 @@ public sealed class IocIndexBuilder
     /// <param name="capacity">Expected number of indicators, to size the entry arrays once.</param>
     public IocIndexBuilder(int capacity = 0)
     {
-        _values = new(capacity);
+        _store = new(capacity);
         _sources = new(capacity);
         _kinds = new(capacity);
         _tlps = new(capacity);
@@ -41,7 +44,7 @@ public sealed class IocIndexBuilder
         _next = new(capacity);
     }
 
-    public int Count => _values.Count;
+    public int Count => _kinds.Count;
 
     /// <summary>Adds an indicator, or throws <see cref="ArgumentException"/> naming the value when it is malformed.</summary>
     /// <returns>The entry id.</returns>
@@ -82,7 +85,7 @@ public sealed class IocIndexBuilder
         }
 
         var span = raw.AsSpan().Trim();
-        var id = _values.Count;
+        var id = _kinds.Count;
         var t = _tables;
         switch (indicator.Kind)
         {
@@ -127,7 +130,13 @@ public sealed class IocIndexBuilder
                         return Invalid(indicator, "is not a domain name (letters, digits, '-', '_' in non-empty labels separated by '.')");
                     }
 
-                    t.Domains.Add(Append(indicator, domain, lower: true), id, _next);
+                    if (IocText.DomainKey(domain, raw) is not { } key)
+                    {
+                        return Invalid(indicator, "is not a valid internationalised domain name");
+                    }
+
+                    Append(indicator, domain, lower: true);
+                    t.Domains.Add(key, id, _next);
                     return AddResult.Success(id);
                 }
 
@@ -136,13 +145,21 @@ public sealed class IocIndexBuilder
                     var buffer = ArrayPool<char>.Shared.Rent(span.Length + 1);
                     try
                     {
-                        var length = IocText.NormalizeUrl(span, buffer, out _);
+                        var length = IocText.NormalizeUrl(span, buffer, out var host);
                         if (length < 0)
                         {
                             return Invalid(indicator, "is not an absolute URL (scheme://host/path)");
                         }
 
-                        t.Urls.Add(Append(indicator, buffer.AsSpan(0, length)), id, _next);
+                        var normalized = buffer.AsSpan(0, length);
+                        var key = System.Text.Ascii.IsValid(normalized[host]) ? Key(normalized, raw, fold: false) : IocText.WithAsciiHost(normalized, host);
+                        if (key is null)
+                        {
+                            return Invalid(indicator, "has a host that is not a valid internationalised domain name");
+                        }
+
+                        Append(indicator, normalized);
+                        t.Urls.Add(key, id, _next);
                         return AddResult.Success(id);
                     }
                     finally
@@ -159,7 +176,8 @@ public sealed class IocIndexBuilder
                         return Invalid(indicator, "is not an e-mail address (local@domain)");
                     }
 
-                    t.Emails.Add(Append(indicator, span, lower: true), id, _next);
+                    Append(indicator, span, lower: true);
+                    t.Emails.Add(Key(span, raw, fold: true), id, _next);
                     return AddResult.Success(id);
                 }
 
@@ -170,7 +188,8 @@ public sealed class IocIndexBuilder
 
             case IocKind.UserAgent:
                 // Exact: a user agent is matched as the feed wrote it, surrounding spaces included.
-                t.UserAgents.Add(Append(indicator, raw), id, _next);
+                Append(indicator, raw);
+                t.UserAgents.Add(raw, id, _next);
                 return AddResult.Success(id);
 
             case IocKind.FileName:
@@ -181,7 +200,8 @@ public sealed class IocIndexBuilder
                         return Invalid(indicator, "is not a file name (empty, or it contains a path separator: use FilePath)");
                     }
 
-                    t.FileNames.Add(Append(indicator, name), id, _next);
+                    Append(indicator, name);
+                    t.FileNames.Add(Key(name, raw, fold: true), id, _next);
                     return AddResult.Success(id);
                 }
 
@@ -192,7 +212,8 @@ public sealed class IocIndexBuilder
                     {
                         var path = buffer.AsSpan(0, span.Length);
                         IocText.NormalizeSeparators(span, path);
-                        t.FilePaths.Add(Append(indicator, path), id, _next);
+                        Append(indicator, path);
+                        t.FilePaths.Add(Key(path, raw, fold: true), id, _next);
                         return AddResult.Success(id);
                     }
                     finally
@@ -211,9 +232,10 @@ public sealed class IocIndexBuilder
     {
         ObjectDisposedException.ThrowIf(_built, this);
         _built = true;
-        _tables.Freeze(_next);
+        var values = _store.Build();
+        _tables.Freeze(_next, values);
         var entries = new IocIndex.EntryTable(
-            [.. _values], [.. _sources], [.. _kinds], [.. _tlps], [.. _confidences], [.. _validFrom], [.. _validUntil], [.. _references], [.. _sourceNames]);
+            values, [.. _sources], [.. _kinds], [.. _tlps], [.. _confidences], [.. _validFrom], [.. _validUntil], [.. _references], [.. _sourceNames]);
         return new IocIndex(entries, _tables);
     }
 
@@ -255,6 +277,12 @@ public sealed class IocIndexBuilder
         else
         {
             _tables.CidrV6.Add(new(network, length, id));
+            if (length < 96 && PrefixRanges<UInt128>.Mask(MappedPrefix, length, 128) == network)
+            {
+                // A shorter range holding all of ::ffff:0:0/96 (::/80, ::/0…) holds every IPv4 address as IPv4
+                // lookups see them (an IPv4-mapped address is looked up as IPv4).
+                _tables.CidrV4.Add(new(0, 0, id));
+            }
         }
 
         return AddResult.Success(id);
@@ -271,7 +299,7 @@ public sealed class IocIndexBuilder
                 : $"has {span.Length} characters; a hex {indicator.Kind} hash has {size * 2}");
         }
 
-        Append(indicator, span, lower: true);
+        Append(indicator, [], digest: digest);
         switch (indicator.Kind)
         {
             case IocKind.Md5:
@@ -291,18 +319,26 @@ public sealed class IocIndexBuilder
     private static AddResult Invalid(in IocIndicator indicator, string why) =>
         AddResult.Rejected($"{indicator.Kind} '{indicator.Value}' {why}");
 
-    /// <summary>Appends the entry's metadata and returns the stored value (the raw string itself when unchanged).</summary>
-    private string Append(in IocIndicator indicator, ReadOnlySpan<char> normalized, bool lower = false)
+    /// <summary>
+    /// The string a table keys <paramref name="normalized"/> by: the indicator's own string when normalising left it
+    /// unchanged (no copy), folded when the table ignores case.
+    /// </summary>
+    private static string Key(ReadOnlySpan<char> normalized, string raw, bool fold)
     {
-        var raw = indicator.Value;
-        string stored;
-        if (lower && normalized.ContainsAnyInRange('A', 'Z'))
+        var key = normalized.SequenceEqual(raw) ? raw : normalized.ToString();
+        return fold ? StringTable.Fold(key) : key;
+    }
+
+    /// <summary>Appends the entry: its value (text, lower-cased on request, or a hash's digest) and metadata.</summary>
+    private void Append(in IocIndicator indicator, ReadOnlySpan<char> normalized, bool lower = false, ReadOnlySpan<byte> digest = default)
+    {
+        if (digest.IsEmpty)
         {
-            stored = normalized.ToString().ToLowerInvariant();
+            _store.AddText(normalized, lower);
         }
         else
         {
-            stored = normalized.SequenceEqual(raw) ? raw : normalized.ToString();
+            _store.AddBytes(digest);
         }
 
         if (!_sourceIds.TryGetValue(indicator.Source, out var source))
@@ -312,7 +348,6 @@ public sealed class IocIndexBuilder
             _sourceNames.Add(indicator.Source);
         }
 
-        _values.Add(stored);
         _sources.Add(source);
         _kinds.Add((byte)indicator.Kind);
         _tlps.Add((byte)indicator.Tlp);
@@ -321,6 +356,5 @@ public sealed class IocIndexBuilder
         _validUntil.Add(indicator.ValidUntil?.UtcTicks ?? long.MaxValue);
         _references.Add(indicator.Reference);
         _next.Add(-1);
-        return stored;
     }
 }

@@ -346,6 +346,48 @@ internal static class IocText
     /// <summary>Copies a path with every <c>/</c> turned into <c>\</c>.</summary>
     public static void NormalizeSeparators(ReadOnlySpan<char> path, Span<char> dest) => path.Replace(dest, '/', '\\');
 
+    /// <summary>
+    /// The key a domain is indexed and looked up by: lower case, and an internationalised name in its ASCII
+    /// (punycode) form, so <c>bücher.example</c>, <c>BÜCHER.example</c> and <c>xn--bcher-kva.example</c> are one
+    /// domain. Null when a non-ASCII name is not a valid IDN.
+    /// </summary>
+    /// <param name="domain">The domain, trimmed.</param>
+    /// <param name="source">The string <paramref name="domain"/> was read from, reused as the key when nothing changes.</param>
+    public static string? DomainKey(ReadOnlySpan<char> domain, string? source = null)
+    {
+        if (System.Text.Ascii.IsValid(domain))
+        {
+            return StringTable.Fold(source is not null && domain.SequenceEqual(source) ? source : domain.ToString());
+        }
+
+        try
+        {
+            return StringTable.Fold(Idn.GetAscii(domain.ToString().ToLowerInvariant()));
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A normalised URL (<see cref="NormalizeUrl"/>) whose host is not ASCII, with the host in its punycode form;
+    /// null when the host is not a valid IDN. ASCII hosts need no call.
+    /// </summary>
+    public static string? WithAsciiHost(ReadOnlySpan<char> normalizedUrl, Range host)
+    {
+        var ascii = DomainKey(normalizedUrl[host]);
+        if (ascii is null)
+        {
+            return null;
+        }
+
+        var (start, length) = host.GetOffsetAndLength(normalizedUrl.Length);
+        return string.Concat(normalizedUrl[..start], ascii, normalizedUrl[(start + length)..]);
+    }
+
+    private static readonly System.Globalization.IdnMapping Idn = new();
+
     public static ReadOnlySpan<char> TrimHost(ReadOnlySpan<char> host)
     {
         host = host.Trim();

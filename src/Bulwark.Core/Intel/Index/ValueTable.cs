@@ -6,7 +6,9 @@ namespace Bulwark.Core.Intel.Index;
 /// <summary>
 /// Value → entry ids for one indicator kind. While building, the dictionary maps each key to the head of a chain
 /// of entry ids (several sources may report one value); <see cref="Freeze"/> turns the chains into one contiguous
-/// posting array, and the dictionary then maps each key to its ordinal in that array, so lookups return spans.
+/// posting array, and each key then maps to its ordinal in that array, so lookups return spans. Non-string keys
+/// stay in the dictionary (behind a Bloom filter); string keys move into a <see cref="StringTable"/> and the
+/// dictionary and its strings are dropped.
 /// </summary>
 internal sealed class ValueTable<TKey>
     where TKey : notnull
@@ -14,21 +16,17 @@ internal sealed class ValueTable<TKey>
     private int[] _offsets = [0];
     private int[] _postings = [];
 
-    public ValueTable(IEqualityComparer<TKey>? comparer = null) => Map = new Dictionary<TKey, int>(comparer);
+    private int _frozenCount = -1;
 
-    public Dictionary<TKey, int> Map { get; }
+    public Dictionary<TKey, int> Map { get; } = new();
 
-    /// <summary>Built by <see cref="Freeze"/> from <see cref="Hash"/> of every key: a cheap "certainly absent".</summary>
+    /// <summary>Built by <see cref="Freeze"/> from the hash of every non-string key: a cheap "certainly absent".</summary>
     public BloomFilter? Filter { get; private set; }
 
-    /// <summary>
-    /// The hash the filter is built and probed with: for string tables the comparer's own (ordinal or ignoring case,
-    /// computed the same way from a span at lookup), for the others the key's.
-    /// </summary>
-    public static int Hash(TKey key, StringComparison comparison) =>
-        key is string text ? string.GetHashCode(text.AsSpan(), comparison) : key.GetHashCode();
+    /// <summary>The frozen string keys (string tables only; empty before <see cref="Freeze"/>).</summary>
+    public StringTable Strings { get; private set; } = StringTable.Empty;
 
-    public int Count => Map.Count;
+    public int Count => _frozenCount >= 0 ? _frozenCount : Map.Count;
 
     public void Add(TKey key, int entryId, List<int> next)
     {
@@ -40,17 +38,22 @@ internal sealed class ValueTable<TKey>
     /// <summary>
     /// Builds the postings, each key's ids in add order. With <paramref name="parentDomains"/> (string keys only),
     /// a domain's postings also hold the ids of every parent domain in the table, nearest first, so that one hit
-    /// on the longest matching suffix gives every matching domain indicator.
+    /// on the longest matching suffix gives every matching domain indicator. String keys must already be in the
+    /// form <paramref name="ignoreCase"/> asks for (<see cref="StringTable.Fold(string)"/>).
     /// </summary>
-    public void Freeze(List<int> next, bool parentDomains = false, StringComparison comparison = StringComparison.Ordinal)
+    public void Freeze(List<int> next, ValueStore values, bool parentDomains = false, bool ignoreCase = false)
     {
-        var filter = new BloomFilter(Map.Count);
-        foreach (var key in Map.Keys)
+        var strings = typeof(TKey) == typeof(string);
+        if (!strings)
         {
-            filter.Add(Hash(key, comparison));
-        }
+            var filter = new BloomFilter(Map.Count);
+            foreach (var key in Map.Keys)
+            {
+                filter.Add(key.GetHashCode());
+            }
 
-        Filter = filter;
+            Filter = filter;
+        }
 
         var heads = new int[Map.Count];
         var keys = new TKey[Map.Count];
@@ -87,6 +90,28 @@ internal sealed class ValueTable<TKey>
         offsets[^1] = postings.Count;
         _offsets = offsets;
         _postings = [.. postings];
+        _frozenCount = Map.Count;
+        if (strings)
+        {
+            var texts = Unsafe.As<TKey[], string[]>(ref keys);
+            var keyEntries = new int[texts.Length];
+            for (var k = 0; k < texts.Length; k++)
+            {
+                keyEntries[k] = -1;
+                for (var id = heads[k]; id >= 0; id = next[id])
+                {
+                    if (values.IsText(id, texts[k], ignoreCase))
+                    {
+                        keyEntries[k] = id;
+                        break;
+                    }
+                }
+            }
+
+            Strings = new StringTable(texts, ignoreCase, values, keyEntries);
+            Map.Clear();
+            Map.TrimExcess();
+        }
     }
 
     public ReadOnlySpan<int> Postings(int ordinal)
@@ -95,9 +120,13 @@ internal sealed class ValueTable<TKey>
         return _postings.AsSpan(from, _offsets[ordinal + 1] - from);
     }
 
-    /// <summary>Entry ids for a non-string key (string tables are looked up by span, with their comparison's hash).</summary>
+    /// <summary>Entry ids for a non-string key (string tables are looked up through <see cref="Strings"/>).</summary>
     public ReadOnlySpan<int> Match(TKey key) =>
-        (Filter is null || key is string || Filter.MayContain(key.GetHashCode())) && Map.TryGetValue(key, out var ordinal) ? Postings(ordinal) : default;
+        (Filter is null || Filter.MayContain(key.GetHashCode())) && Map.TryGetValue(key, out var ordinal) ? Postings(ordinal) : default;
+
+    /// <summary>Entry ids for a string key (folded or not as the table was frozen), or none.</summary>
+    public ReadOnlySpan<int> MatchString(scoped ReadOnlySpan<char> key) =>
+        _frozenCount > 0 && Strings.TryGetOrdinal(key, out var ordinal) ? Postings(ordinal) : default;
 
     private static void AppendChain(int head, List<int> next, List<int> postings)
     {

@@ -1,0 +1,215 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+
+namespace Bulwark.Core.Intel.Index;
+
+/// <summary>
+/// Frozen string keys → their ordinals, in a few large arrays: an open-addressing slot array of (hash tag, ordinal)
+/// at most half full behind a Bloom filter, and for each key the entry whose value in the index's <see cref="ValueStore"/> is that key
+/// (nearly always; the few keys no value spells, such as the punycode of a Unicode domain, are kept as strings). A
+/// miss usually costs one read of one slot; a hit one slot and one comparison. Keys of a case-insensitive table are
+/// folded (<see cref="Fold(char)"/>), and lookups fold as they hash and compare, without copying the query.
+/// </summary>
+/// <remarks>
+/// The hash runs from the last character to the first, so one pass over a host name gives the hash of every
+/// label suffix (<c>a.b.example.com</c>, <c>b.example.com</c>, …) for the domain walk. It is seeded per process:
+/// keys come from intelligence feeds, and a feed crafted to collide cannot predict the seed.
+/// </remarks>
+internal sealed class StringTable
+{
+    private const ulong Prime = 0x100000001B3UL;
+    private static readonly ulong Seed = ((ulong)RandomNumberGenerator.GetInt32(int.MaxValue) * 0x9E3779B97F4A7C15UL) | 1;
+
+    private readonly ValueStore? _values;
+    private readonly int[] _keyEntries;
+    private readonly Dictionary<int, string> _unspelled = [];
+    private readonly ulong[] _slots;
+    private readonly BloomFilter _filter;
+    private readonly int _mask;
+    private readonly bool _ignoreCase;
+
+    /// <param name="keys">The keys in ordinal order, distinct, already folded when <paramref name="ignoreCase"/>.</param>
+    /// <param name="values">The index's values.</param>
+    /// <param name="keyEntries">For each key, an entry whose value is exactly the key, or -1.</param>
+    public StringTable(IReadOnlyList<string> keys, bool ignoreCase, ValueStore? values, int[] keyEntries)
+    {
+        _ignoreCase = ignoreCase;
+        _values = values;
+        _keyEntries = keyEntries;
+        for (var k = 0; k < keys.Count; k++)
+        {
+            if (keyEntries[k] < 0)
+            {
+                _unspelled.Add(k, keys[k]);
+            }
+        }
+
+        var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, keys.Count * 2));
+        _slots = new ulong[capacity];
+        _filter = new BloomFilter(keys.Count);
+        _mask = capacity - 1;
+        for (var ordinal = 0; ordinal < keys.Count; ordinal++)
+        {
+            var hash = Hash(keys[ordinal], ignoreCase);
+            _filter.Add(hash);
+            var slot = (int)hash & _mask;
+            while (_slots[slot] != 0)
+            {
+                slot = (slot + 1) & _mask;
+            }
+
+            _slots[slot] = (hash & 0xFFFF_FFFF_0000_0000UL) | (uint)(ordinal + 1);
+        }
+    }
+
+    public static StringTable Empty { get; } = new([], ignoreCase: false, values: null, keyEntries: []);
+
+    public int Count => _keyEntries.Length;
+
+    public bool TryGetOrdinal(scoped ReadOnlySpan<char> key, out int ordinal) => TryGetOrdinal(key, Hash(key, _ignoreCase), out ordinal);
+
+    /// <summary>As <see cref="TryGetOrdinal(ReadOnlySpan{char}, out int)"/>, with the key's <see cref="Hash"/> already known.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGetOrdinal(scoped ReadOnlySpan<char> key, ulong hash, out int ordinal)
+    {
+        // The small filter answers most misses from cache; the slots are read only for keys it may hold.
+        if (!_filter.MayContain(hash))
+        {
+            ordinal = -1;
+            return false;
+        }
+
+        var tag = hash & 0xFFFF_FFFF_0000_0000UL;
+        var slot = (int)hash & _mask;
+        while (true)
+        {
+            var entry = _slots[slot];
+            if (entry == 0)
+            {
+                ordinal = -1;
+                return false;
+            }
+
+            if ((entry & 0xFFFF_FFFF_0000_0000UL) == tag)
+            {
+                var candidate = (int)(uint)entry - 1;
+                if (KeyEquals(candidate, key))
+                {
+                    ordinal = candidate;
+                    return true;
+                }
+            }
+
+            slot = (slot + 1) & _mask;
+        }
+    }
+
+    /// <summary>The table hash of <paramref name="key"/>: <see cref="Step"/> over its characters from last to first, then <see cref="Finish"/>.</summary>
+    public static ulong Hash(scoped ReadOnlySpan<char> key, bool ignoreCase)
+    {
+        var state = Start;
+        for (var i = key.Length - 1; i >= 0; i--)
+        {
+            state = Step(state, ignoreCase ? Fold(key[i]) : key[i]);
+        }
+
+        return Finish(state, key.Length);
+    }
+
+    public static ulong Start => Seed;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Step(ulong state, char c) => (state ^ c) * Prime;
+
+    /// <summary>Mixes the running state of a key of <paramref name="length"/> characters into its table hash.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Finish(ulong state, int length)
+    {
+        var h = state ^ (uint)length;
+        h ^= h >> 33;
+        h *= 0xFF51AFD7ED558CCDUL;
+        h ^= h >> 33;
+        h *= 0xC4CEB9FE1A85EC53UL;
+        return h ^ (h >> 33);
+    }
+
+    /// <summary>
+    /// The case-insensitive form of a character: ASCII letters lower-cased, other characters mapped to upper case
+    /// and back, so that every spelling that ignoring case treats as one (<c>K</c>, <c>k</c>, the Kelvin sign) folds
+    /// to the same character.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static char Fold(char c) =>
+        c < 0x80 ? (char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c) : char.ToLowerInvariant(char.ToUpperInvariant(c));
+
+    /// <summary>Folds <paramref name="key"/> (a new string only when folding changes it).</summary>
+    public static string Fold(string key)
+    {
+        var i = 0;
+        while (i < key.Length && Fold(key[i]) == key[i])
+        {
+            i++;
+        }
+
+        if (i == key.Length)
+        {
+            return key;
+        }
+
+        return string.Create(key.Length, key, static (dest, source) =>
+        {
+            for (var j = 0; j < source.Length; j++)
+            {
+                dest[j] = Fold(source[j]);
+            }
+        });
+    }
+
+    /// <summary>Ordinal equality, or with <paramref name="ignoreCase"/> equality of every character's <see cref="Fold(char)"/>.</summary>
+    public static bool TextEquals(scoped ReadOnlySpan<char> a, scoped ReadOnlySpan<char> b, bool ignoreCase)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        if (a.SequenceEqual(b))
+        {
+            return true;
+        }
+
+        if (!ignoreCase)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (Fold(a[i]) != Fold(b[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool KeyEquals(int ordinal, scoped ReadOnlySpan<char> key)
+    {
+        var entry = _keyEntries[ordinal];
+        if (entry < 0)
+        {
+            return TextEquals(_unspelled[ordinal], key, _ignoreCase);
+        }
+
+        var bytes = _values![entry];
+        if (System.Text.Ascii.IsValid(bytes))
+        {
+            return bytes.Length == key.Length
+                && (_ignoreCase ? System.Text.Ascii.EqualsIgnoreCase(bytes, key) : System.Text.Ascii.Equals(bytes, key));
+        }
+
+        return TextEquals(System.Text.Encoding.UTF8.GetString(bytes), key, _ignoreCase);
+    }
+}
