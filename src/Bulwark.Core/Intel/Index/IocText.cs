@@ -296,6 +296,12 @@ internal static class IocText
             dest[n++] = '/';
         }
 
+        // Up to the first escape the tail is copied as it is (one vectorised copy for most URLs).
+        var firstEscape = tail.IndexOf('%');
+        var verbatim = firstEscape < 0 ? tail : tail[..firstEscape];
+        verbatim.CopyTo(dest[n..]);
+        n += verbatim.Length;
+        tail = tail[verbatim.Length..];
         for (var i = 0; i < tail.Length; i++)
         {
             var c = tail[i];

@@ -1,5 +1,7 @@
+using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace Bulwark.Core.Intel.Index;
@@ -28,13 +30,16 @@ internal sealed class StringTable
     private readonly BloomFilter _filter;
     private readonly int _mask;
     private readonly bool _ignoreCase;
+    private readonly bool _suffixes;
 
     /// <param name="keys">The keys in ordinal order, distinct, already folded when <paramref name="ignoreCase"/>.</param>
     /// <param name="values">The index's values.</param>
     /// <param name="keyEntries">For each key, an entry whose value is exactly the key, or -1.</param>
-    public StringTable(IReadOnlyList<string> keys, bool ignoreCase, ValueStore? values, int[] keyEntries)
+    /// <param name="suffixes">Hash character by character from the end (<see cref="Step"/>), so that a domain walk can hash every suffix in one pass; otherwise an ordinal table hashes eight bytes at a time.</param>
+    public StringTable(IReadOnlyList<string> keys, bool ignoreCase, ValueStore? values, int[] keyEntries, bool suffixes = false)
     {
         _ignoreCase = ignoreCase;
+        _suffixes = suffixes;
         _values = values;
         _keyEntries = keyEntries;
         for (var k = 0; k < keys.Count; k++)
@@ -51,7 +56,7 @@ internal sealed class StringTable
         _mask = capacity - 1;
         for (var ordinal = 0; ordinal < keys.Count; ordinal++)
         {
-            var hash = Hash(keys[ordinal], ignoreCase);
+            var hash = Hash(keys[ordinal], ignoreCase, suffixes);
             _filter.Add(hash);
             var slot = (int)hash & _mask;
             while (_slots[slot] != 0)
@@ -67,7 +72,7 @@ internal sealed class StringTable
 
     public int Count => _keyEntries.Length;
 
-    public bool TryGetOrdinal(scoped ReadOnlySpan<char> key, out int ordinal) => TryGetOrdinal(key, Hash(key, _ignoreCase), out ordinal);
+    public bool TryGetOrdinal(scoped ReadOnlySpan<char> key, out int ordinal) => TryGetOrdinal(key, Hash(key, _ignoreCase, _suffixes), out ordinal);
 
     /// <summary>As <see cref="TryGetOrdinal(ReadOnlySpan{char}, out int)"/>, with the key's <see cref="Hash"/> already known.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -105,10 +110,30 @@ internal sealed class StringTable
         }
     }
 
-    /// <summary>The table hash of <paramref name="key"/>: <see cref="Step"/> over its characters from last to first, then <see cref="Finish"/>.</summary>
-    public static ulong Hash(scoped ReadOnlySpan<char> key, bool ignoreCase)
+    /// <summary>
+    /// The table hash of <paramref name="key"/>: <see cref="Step"/> over its (folded) characters from last to first,
+    /// then <see cref="Finish"/>; or, for an ordinal table not walked by suffix, over eight bytes at a time.
+    /// </summary>
+    public static ulong Hash(scoped ReadOnlySpan<char> key, bool ignoreCase, bool suffixes)
     {
         var state = Start;
+        if (!ignoreCase && !suffixes)
+        {
+            var bytes = MemoryMarshal.AsBytes(key);
+            var i = 0;
+            for (; i + 8 <= bytes.Length; i += 8)
+            {
+                state = (state ^ BinaryPrimitives.ReadUInt64LittleEndian(bytes[i..])) * Prime;
+            }
+
+            for (; i < bytes.Length; i += 2)
+            {
+                state = Step(state, (char)BinaryPrimitives.ReadUInt16LittleEndian(bytes[i..]));
+            }
+
+            return Finish(state, key.Length);
+        }
+
         for (var i = key.Length - 1; i >= 0; i--)
         {
             state = Step(state, ignoreCase ? Fold(key[i]) : key[i]);

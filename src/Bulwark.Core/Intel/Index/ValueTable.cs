@@ -108,7 +108,7 @@ internal sealed class ValueTable<TKey>
                 }
             }
 
-            Strings = new StringTable(texts, ignoreCase, values, keyEntries);
+            Strings = new StringTable(texts, ignoreCase, values, keyEntries, suffixes: parentDomains);
             Map.Clear();
             Map.TrimExcess();
         }
