@@ -28,9 +28,10 @@ public sealed class Scanner
         if (options.Intel is { } intel)
         {
             var files = new IntelFileDetector(intel);
+            var text = new IntelTextDetector(intel);
             options = options with
             {
-                LogDetectors = [.. options.LogDetectors, new IntelLogDetector(intel, options.ConfirmPattern)],
+                LogDetectors = [.. options.LogDetectors, new IntelLogDetector(intel, options.ConfirmPattern), .. (text.Any ? [text] : Array.Empty<ILogDetector>())],
                 FileDetectors = [.. options.FileDetectors, files],
                 LegacyHashes = options.LegacyHashes || files.WantsLegacyHashes,
             };

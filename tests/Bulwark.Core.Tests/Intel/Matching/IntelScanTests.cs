@@ -65,6 +65,89 @@ public sealed class IntelScanTests
     }
 
     [Fact]
+    public void A_file_path_indicator_matches_the_OAB_generator_line_that_wrote_the_web_shell_as_well_as_the_file()
+    {
+        var catalog = IntelFixtures.WithHafnium();
+        catalog.Indicator("indicator--oab", IocKind.FilePath, @"C:\inetpub\wwwroot\aspnet_client\system_web\discover.aspx", confidence: 80);
+
+        var result = ScanWith(catalog);
+
+        // Two occurrences (ADR 3): the OAB line that wrote the shell and the requests to it the same morning, and the
+        // file as it is now (its time is the checkout's).
+        var intel = result.Of(IntelDetections.IndicatorMatch.Id);
+        Assert.All(intel, f => Assert.Equal(@"C:\inetpub\wwwroot\aspnet_client\system_web\discover.aspx", f.Subject));
+        Assert.Equal(
+            [
+                "Program Files/Microsoft/Exchange Server/V15/Logging/OABGeneratorLog/OABGeneratorLog_20210303-1.LOG:10 OAB temporary file",
+                "inetpub/logs/LogFiles/W3SVC1/u_ex210303.log:64 cs-uri-stem",
+                "inetpub/logs/LogFiles/W3SVC1/u_ex210303.log:65 cs-uri-stem",
+                "inetpub/wwwroot/aspnet_client/system_web/discover.aspx:0 file path",
+            ],
+            intel.SelectMany(f => f.Evidence).Select(e => $"{e.File}:{e.Line} {e.Fields[IntelEvidence.SeenIn]}").Order(StringComparer.Ordinal));
+        Assert.Equal([3, 1], intel.Select(f => f.EvidenceCount).OrderDescending());
+        var oab = intel.SelectMany(f => f.Evidence).First(e => e.File.Contains("OABGeneratorLog", StringComparison.Ordinal));
+        Assert.StartsWith("2021-03-03T07:03:41.275Z,EX01,OABFileDownload.Failure,Download failed", oab.Fields["line"], StringComparison.Ordinal);
+
+        // The OAB finding on that line (CVE-2021-26858) is attributed to the actor the indicator names.
+        var write = Assert.Single(result.Of(ExchangeDetections.OabFileWrite.Id));
+        Assert.Equal("G0125", Assert.Single(write.Attribution).ActorId);
+    }
+
+    [Fact]
+    public void A_url_indicator_matches_the_URL_an_ECP_command_wrote_into_a_virtual_directory()
+    {
+        var catalog = IntelFixtures.WithHafnium();
+        catalog.Indicator("indicator--ecp", IocKind.Url, "HTTP://f/", confidence: 60);
+
+        var result = ScanWith(catalog);
+
+        var intel = Assert.Single(result.Of(IntelDetections.IndicatorMatch.Id));
+        Assert.Equal("http://f/", intel.Subject);
+        var evidence = Assert.Single(intel.Evidence);
+        Assert.EndsWith("ECPServer20210303-1.LOG", evidence.File, StringComparison.Ordinal);
+        Assert.Equal("url in line", evidence.Fields[IntelEvidence.SeenIn]);
+        Assert.Contains("S:CMD=Set-OabVirtualDirectory.ExternalUrl=''http://f/<script", evidence.Fields["line"], StringComparison.Ordinal);
+        var exploit = Assert.Single(result.Of(ExchangeDetections.EcpVirtualDirectoryScript.Id));
+        Assert.Equal("G0125", Assert.Single(exploit.Attribution).ActorId);
+    }
+
+    [Fact]
+    public void Hostile_ECP_and_OAB_lines_are_matched_within_limits_and_malformed_urls_are_ignored()
+    {
+        var catalog = IntelFixtures.WithHafnium();
+        catalog.Indicator("indicator--domain", IocKind.Domain, "evil.example", confidence: 70);
+        catalog.Indicator("indicator--path", IocKind.FilePath, @"C:\inetpub\wwwroot\aspnet_client\x.aspx", confidence: 70);
+        const string header = "#Software: Microsoft Exchange Server\n#Version: 15.0.0.0\n#Log-type: ECP Server Log\n#Fields: TimeStamp,ServerName,EventId,EventData\n";
+        var manyUrls = string.Join(";", Enumerable.Range(0, 40).Select(i => $"http://h{i}.other.example/"));
+        var ecp = header
+            + $"2021-03-03T06:59:17.960Z,EX01,ECP.Request,S:URL=http://[::1/ S:X=://nohost http:///x {manyUrls};http://late.evil.example/\n"
+            + "2021-03-03T07:00:00.000Z,EX01,ECP.Request,S:REFERRER=https://mail.evil.example./ecp/?x=1)\n"
+            + "2021-03-03T07:00:01.000Z,EX01,ECP.Request," + new string('a', 200_000) + " http://evil.example\n";
+        var oab = "2021-03-03T07:03:41.275Z,EX01,OABFileDownload.Failure,Download failed and temporary file '\\\\127.0.0.1\\c$\\inetpub\\wwwroot\\aspnet_client\\x.aspx' needs to be removed.\n"
+            + "2021-03-03T07:03:42.275Z,EX01,OABFileDownload.Failure,Download failed and temporary file '' needs to be removed.\n";
+        using var tree = new TempTree();
+        tree.Write(Scan.Ecp, ecp);
+        tree.Write(Scan.Oab, oab);
+
+        var result = new Scanner(new ScanOptions
+        {
+            Threads = 2,
+            LogDetectors = ExchangeLogDetectors.CreateDefault(ExchangeIndicators.BuiltIn),
+            FileDetectors = FileDetectors.CreateDefault(ExchangeIndicators.BuiltIn),
+            Intel = IntelSet.Build(catalog),
+        }).Scan(tree.Root, cancellationToken: TestContext.Current.CancellationToken);
+
+        var intel = result.Of(IntelDetections.IndicatorMatch.Id).OrderBy(f => f.Subject, StringComparer.Ordinal).ToList();
+        Assert.Equal([@"C:\inetpub\wwwroot\aspnet_client\x.aspx", "evil.example"], intel.Select(f => f.Subject));
+        Assert.Equal([(Scan.Oab, 1L)], intel[0].Evidence.Select(e => (e.File, e.Line)));
+        Assert.Equal("OAB temporary file", intel[0].Evidence[0].Fields[IntelEvidence.SeenIn]);
+        // The first line's evil URL comes after sixteen others (not looked at); the second and third lines match.
+        Assert.Equal([(Scan.Ecp, 6L), (Scan.Ecp, 7L)], intel[1].Evidence.Select(e => (e.File, e.Line)));
+        Assert.Equal(501, intel[1].Evidence[1].Fields["line"].Length);
+        Assert.Empty(result.Errors);
+    }
+
+    [Fact]
     public void Without_intel_the_same_scan_has_no_intel_findings_or_attribution()
     {
         var result = new Scanner(new ScanOptions
