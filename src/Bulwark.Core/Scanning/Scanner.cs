@@ -95,6 +95,11 @@ public sealed class Scanner
                 }
             });
 
+        foreach (var detector in _options.LogDetectors.OfType<ICompletingDetector>())
+        {
+            detector.Complete(run.Findings);
+        }
+
         foreach (var (build, evidence) in run.Builds)
         {
             PostureFindings.Add(ExchangePosture.BuiltIn, build, evidence, run.Findings);

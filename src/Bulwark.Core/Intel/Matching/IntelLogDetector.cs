@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Bulwark.Core.Detection;
 using Bulwark.Core.Detection.Exchange;
 using Bulwark.Core.Findings;
+using Bulwark.Core.Intel.Evaluation;
 using Bulwark.Core.Intel.Index;
 using Bulwark.Core.Intel.Model;
 using Bulwark.Core.Sources;
@@ -11,13 +14,21 @@ namespace Bulwark.Core.Intel.Matching;
 /// Matches every web request line of IIS and HttpProxy logs against an intel set (issue 5 item 7). Lines are picked
 /// by <see cref="Selector"/> from their raw fields; each hit becomes evidence of an
 /// <see cref="IntelDetections.IndicatorMatch"/> finding whose subject is the indicator's value. An indicator whose
-/// pattern is more than its values is confirmed by <paramref name="confirm"/> (the pattern evaluator) first.
+/// pattern is more than its values is confirmed by <paramref name="confirm"/> (the pattern evaluator) first; one whose
+/// pattern binds several observations (<c>[a] FOLLOWEDBY [b]</c>, <c>REPEATS</c>) is evaluated once the scan has seen
+/// every event, over the events that hit its values (at most <see cref="MaxWindow"/> per indicator), and a match is
+/// a finding named after the indicator with the events the match used as evidence.
 /// </summary>
-public sealed class IntelLogDetector : ILogDetector
+public sealed class IntelLogDetector : ILogDetector, ICompletingDetector
 {
+    /// <summary>Events kept per multi-observation indicator in one scan; later ones are counted, not kept.</summary>
+    public const int MaxWindow = 1000;
+
     private readonly IntelSet _intel;
     private readonly RequestMatcher _matcher;
     private readonly Func<IntelIndicator, LogEvent, bool>? _confirm;
+    private readonly ConcurrentDictionary<string, PatternEvaluator?> _evaluators = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<FindingCollector, ConcurrentDictionary<string, Window>> _windows = [];
 
     /// <param name="intel">The intel set to match.</param>
     /// <param name="confirm">Evaluates a complex indicator's pattern on the event; without it complex indicators never match.</param>
@@ -67,15 +78,59 @@ public sealed class IntelLogDetector : ILogDetector
         }
 
         // Several sources may list one value: one piece of evidence per value and line, naming every indicator.
-        foreach (var group in hits.Where(h => Applies(h, e)).GroupBy(h => _intel.Index.GetEntry(h.EntryId).Value, StringComparer.Ordinal))
+        List<(IntelIndicator Indicator, IntelHit Hit)>? windowed = null;
+        foreach (var group in hits.Where(h => Applies(h, e, ref windowed)).GroupBy(h => _intel.Index.GetEntry(h.EntryId).Value, StringComparer.Ordinal))
         {
             var evidence = RequestEvidence.For(e);
             IntelEvidence.Describe((Dictionary<string, string>)evidence.Fields, [.. group], _intel, e.Timestamp);
             findings.Add(IntelDetections.IndicatorMatch, group.Key, evidence);
         }
+
+        if (windowed is not null && EventObservations.FromRequest(e) is { } observation)
+        {
+            var windows = _windows.GetValue(findings, static _ => new(StringComparer.Ordinal));
+            foreach (var byIndicator in windowed.GroupBy(w => w.Indicator.Id, StringComparer.Ordinal))
+            {
+                var evidence = RequestEvidence.For(e);
+                IntelEvidence.Describe((Dictionary<string, string>)evidence.Fields, [.. byIndicator.Select(w => w.Hit)], _intel, e.Timestamp);
+                windows.GetOrAdd(byIndicator.Key, static _ => new Window()).Add(observation, evidence);
+            }
+        }
     }
 
-    private bool Applies(IntelHit hit, LogEvent e)
+    /// <summary>Evaluates each multi-observation indicator over the events of this scan that hit it.</summary>
+    public void Complete(FindingCollector findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        if (!_windows.TryGetValue(findings, out var windows))
+        {
+            return;
+        }
+
+        _windows.Remove(findings);
+        foreach (var (id, window) in windows.OrderBy(w => w.Key, StringComparer.Ordinal))
+        {
+            if (_intel.Catalog.GetIndicator(id) is not { } indicator || Evaluator(indicator) is not { } evaluator)
+            {
+                continue;
+            }
+
+            var seen = window.Sorted();
+            var match = evaluator.Match([.. seen.Select(s => s.Observation)]);
+            if (!match.IsMatch)
+            {
+                continue;
+            }
+
+            var subject = indicator.Name is { Length: > 0 } name ? name : indicator.Id;
+            foreach (var used in match.Observations)
+            {
+                findings.Add(IntelDetections.IndicatorMatch, subject, seen[used].Evidence);
+            }
+        }
+    }
+
+    private bool Applies(IntelHit hit, LogEvent e, ref List<(IntelIndicator, IntelHit)>? windowed)
     {
         if (!_intel.Applies(hit.EntryId, e.Timestamp))
         {
@@ -83,6 +138,56 @@ public sealed class IntelLogDetector : ILogDetector
         }
 
         var indicator = _intel.IndicatorOf(hit.EntryId);
-        return indicator is not { Complex: true } || (_confirm is not null && _confirm(indicator, e));
+        if (indicator is not { Complex: true })
+        {
+            return true;
+        }
+
+        if (_confirm is null)
+        {
+            return false;
+        }
+
+        if (Evaluator(indicator) is { BindingSize: > 1 })
+        {
+            (windowed ??= []).Add((indicator, hit));
+            return false;
+        }
+
+        return _confirm(indicator, e);
+    }
+
+    private PatternEvaluator? Evaluator(IntelIndicator indicator) =>
+        indicator.Pattern is not { } pattern
+            ? null
+            : _evaluators.GetOrAdd(indicator.Id, static (_, p) => Prepare(p), pattern);
+
+    private static PatternEvaluator? Prepare(Patterning.Pattern pattern) =>
+        PatternEvaluator.TryCreate(pattern, out var evaluator, out _) ? evaluator : null;
+
+    /// <summary>The events of one scan that hit one multi-observation indicator, in the order they were seen.</summary>
+    private sealed class Window
+    {
+        private readonly List<(Observation Observation, Evidence Evidence)> _seen = [];
+
+        public void Add(Observation observation, Evidence evidence)
+        {
+            lock (_seen)
+            {
+                if (_seen.Count < MaxWindow)
+                {
+                    _seen.Add((observation, evidence));
+                }
+            }
+        }
+
+        /// <summary>By time, then file and line: the scan's threads add in any order.</summary>
+        public List<(Observation Observation, Evidence Evidence)> Sorted()
+        {
+            lock (_seen)
+            {
+                return [.. _seen.OrderBy(s => s.Evidence.Timestamp).ThenBy(s => s.Evidence.File, StringComparer.Ordinal).ThenBy(s => s.Evidence.Line)];
+            }
+        }
     }
 }

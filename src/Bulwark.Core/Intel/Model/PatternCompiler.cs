@@ -14,8 +14,8 @@ public readonly record struct IndexValue(IocKind Kind, string Value)
 
 /// <summary>
 /// What a STIX pattern gives the IOC index (intel.md §1.3): a simple pattern (one observation, <c>=</c> / <c>IN</c>
-/// joined by OR on indexable paths) compiles to its values and a hit is a match; any other pattern gives the values
-/// at least one of which every match must contain, so the index pre-filters and the pattern is evaluated only on
+/// joined by OR on indexable paths) compiles to its values and a hit is a match; any other pattern gives values such
+/// that every observation of a match contains one, so the index pre-filters and the pattern is evaluated only on
 /// events that hit. A pattern with no such values is kept but cannot match (<see cref="Unindexable"/> says why).
 /// </summary>
 public sealed record CompiledPattern(IReadOnlyList<IndexValue> Values, bool Complex, string? Unindexable);
@@ -107,13 +107,18 @@ public static class PatternCompiler
         return builder.ToString();
     }
 
-    /// <summary>Values one of which every match of <paramref name="expression"/> contains; null when there is no such set.</summary>
+    /// <summary>
+    /// Values such that every observation a match of <paramref name="expression"/> binds contains one of them; null
+    /// when there is no such set. For AND / FOLLOWEDBY of observations that is every operand's values, so that a scan
+    /// sees each event that can take part in a match (intel.md: multi-observation patterns); when an operand has none,
+    /// the smallest operand's values still select events, but such a pattern cannot be confirmed in a scan.
+    /// </summary>
     private static List<IndexValue>? Required(ObservationExpression expression) => expression switch
     {
         SimpleObservation simple => Required(simple.Comparison),
         QualifiedObservation qualified => Required(qualified.Inner),
         CompositeObservation { Operator: ObservationOperator.Or } or => Union(or.Operands.Select(Required)),
-        CompositeObservation all => Smallest(all.Operands.Select(Required)),
+        CompositeObservation all => Union(all.Operands.Select(Required)) ?? Smallest(all.Operands.Select(Required)),
         _ => null,
     };
 

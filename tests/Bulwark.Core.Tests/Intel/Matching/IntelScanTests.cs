@@ -148,6 +148,52 @@ public sealed class IntelScanTests
     }
 
     [Fact]
+    public void Multi_observation_patterns_are_evaluated_over_the_events_that_hit_them_once_the_scan_has_seen_all()
+    {
+        const string bundle = """
+            {"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects": [
+              {"type": "indicator", "spec_version": "2.1", "id": "indicator--a1b7f8a4-6f2e-4b8e-9c1d-7a0e5c3b2d11",
+               "created": "2021-03-02T00:00:00Z", "modified": "2021-03-02T00:00:00Z", "name": "ProxyLogon client, three requests in ten minutes",
+               "pattern": "[ipv4-addr:value = '130.255.189.21'] REPEATS 3 TIMES WITHIN 600 SECONDS", "pattern_type": "stix", "valid_from": "2021-03-02T00:00:00Z"},
+              {"type": "indicator", "spec_version": "2.1", "id": "indicator--b2c8f9b5-7a3f-4c9f-8d2e-8b1f6d4c3e22",
+               "created": "2021-03-02T00:00:00Z", "modified": "2021-03-02T00:00:00Z", "name": "client, later another client",
+               "pattern": "[ipv4-addr:value = '130.255.189.21'] FOLLOWEDBY [ipv4-addr:value = '203.0.113.99']", "pattern_type": "stix", "valid_from": "2021-03-02T00:00:00Z"},
+              {"type": "indicator", "spec_version": "2.1", "id": "indicator--c3d9a0c6-8b4a-4d0a-9e3f-9c2a7e5d4f33",
+               "created": "2021-03-02T00:00:00Z", "modified": "2021-03-02T00:00:00Z", "name": "more requests than there are",
+               "pattern": "[ipv4-addr:value = '130.255.189.21'] REPEATS 100 TIMES", "pattern_type": "stix", "valid_from": "2021-03-02T00:00:00Z"},
+              {"type": "indicator", "spec_version": "2.1", "id": "indicator--d4e0b1d7-9c5b-4e1b-8f4a-0d3b8f6e5a44",
+               "created": "2021-03-02T00:00:00Z", "modified": "2021-03-02T00:00:00Z", "name": "client then an address never seen",
+               "pattern": "[ipv4-addr:value = '130.255.189.21'] FOLLOWEDBY [ipv4-addr:value = '198.51.100.250']", "pattern_type": "stix", "valid_from": "2021-03-02T00:00:00Z"}
+            ]}
+            """;
+        using var tree = new TempTree();
+        tree.Write("multi.json", bundle);
+        var catalog = new IntelCatalog();
+        IntelLoader.Load(tree.Root, catalog);
+
+        var result = ScanWith(catalog, new PatternConfirmer().Confirm);
+
+        var intel = result.Of(IntelDetections.IndicatorMatch.Id).OrderBy(f => f.Subject, StringComparer.Ordinal).ThenBy(f => f.FirstSeen).ToList();
+        Assert.Equal(
+            [
+                ("ProxyLogon client, three requests in ten minutes", 3),
+                ("client, later another client", 1), // the attacker's request, then 203.0.113.99 a day later:
+                ("client, later another client", 1), // two occurrences (ADR 3's 24-hour gap), one match
+            ],
+            intel.Select(f => (f.Subject, f.EvidenceCount)));
+        var repeats = intel[0];
+        Assert.All(repeats.Evidence, e => Assert.Equal("address 130.255.189.21", e.Fields[IntelEvidence.Indicator]));
+        Assert.All(repeats.Evidence, e => Assert.Equal("indicator--a1b7f8a4-6f2e-4b8e-9c1d-7a0e5c3b2d11", e.Fields[IntelEvidence.IndicatorId]));
+        var times = repeats.Evidence.Select(e => e.Timestamp!.Value).Order().ToList();
+        Assert.True(times[^1] - times[0] <= TimeSpan.FromMinutes(10), string.Join(", ", times));
+        Assert.Equal(["address 130.255.189.21", "address 203.0.113.99"], intel.Skip(1).Select(f => f.Evidence[0].Fields[IntelEvidence.Indicator]));
+        Assert.True(intel[1].FirstSeen < intel[2].FirstSeen);
+
+        // Without the evaluator complex indicators never match, windowed or not.
+        Assert.Empty(ScanWith(catalog).Of(IntelDetections.IndicatorMatch.Id));
+    }
+
+    [Fact]
     public void Without_intel_the_same_scan_has_no_intel_findings_or_attribution()
     {
         var result = new Scanner(new ScanOptions

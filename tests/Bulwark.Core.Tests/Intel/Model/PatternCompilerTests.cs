@@ -73,7 +73,16 @@ public sealed class PatternCompilerTests
     }
 
     [Fact]
-    public void Followedby_is_selected_by_either_side()
+    public void Followedby_is_selected_by_both_sides_so_a_scan_sees_every_observation_of_a_match()
+    {
+        var compiled = Compile("[ipv4-addr:value = '198.51.100.1'] FOLLOWEDBY [url:value = 'https://evil.example/ecp/x.js']");
+
+        Assert.True(compiled.Complex);
+        Assert.Equal([new IndexValue(IocKind.IPv4, "198.51.100.1"), new IndexValue(IocKind.Url, "https://evil.example/ecp/x.js")], compiled.Values);
+    }
+
+    [Fact]
+    public void Followedby_with_a_side_the_index_cannot_hold_is_still_selected_by_the_other()
     {
         var compiled = Compile("[ipv4-addr:value = '198.51.100.1'] FOLLOWEDBY [url:value LIKE '%/ecp/%']");
 

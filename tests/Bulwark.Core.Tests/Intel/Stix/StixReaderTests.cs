@@ -80,7 +80,8 @@ public sealed class StixReaderTests
         Assert.True(complex.Complex);
         Assert.Equal((Tlp.Amber, 40), (complex.Tlp, complex.Confidence));
         Assert.Equal(new DateTimeOffset(2024, 5, 1, 22, 0, 0, TimeSpan.Zero), complex.ValidFrom);
-        Assert.Equal([(IocKind.IPv4, "198.51.100.9")], complex.Values.Select(v => (v.Kind, v.Value)));
+        // Both sides select events: a FOLLOWEDBY is evaluated over the events that hit either (intel.md).
+        Assert.Equal([(IocKind.IPv4, "198.51.100.9"), (IocKind.Url, "https://evil.example/owa/auth/x.js")], complex.Values.Select(v => (v.Kind, v.Value)));
 
         var revoked = catalog.GetIndicator(Revoked)!;
         Assert.True(revoked.Revoked);
