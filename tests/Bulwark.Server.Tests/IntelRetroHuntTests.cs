@@ -1,10 +1,19 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Bulwark.Core.Findings;
 using Bulwark.Core.Intel;
 using Bulwark.Core.Intel.Index;
 using Bulwark.Core.Intel.Matching;
 using Bulwark.Core.Intel.Model;
 using Bulwark.Core.Intel.Stix;
+using Bulwark.Server.Intel;
+using Bulwark.Server.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static Bulwark.Server.Tests.IngestionSupport;
 
 namespace Bulwark.Server.Tests;
 
@@ -169,3 +178,144 @@ public sealed class IntelRetroHuntTests
         Assert.Equal(Confidence.High, updated.Confidence);
     }
 }
+
+/// <summary>
+/// The server's retro-hunt (<see cref="RetroHunter"/>) end to end: intelligence uploaded after the findings, matched on
+/// what their evidence kept. An attributed finding raises its incident as grouping would; referers and complex
+/// patterns are matched on kept evidence; what the hunt adds joins the incident of its client.
+/// </summary>
+public abstract class IntelRetroHuntServerTests<TServer> : IClassFixture<TServer>
+    where TServer : BulwarkServer
+{
+    private readonly TServer _server;
+
+    protected IntelRetroHuntServerTests(TServer server)
+    {
+        server.Settings["Ingestion:WorkerEnabled"] = "false";
+        _server = server;
+    }
+
+    [Fact]
+    public async Task An_attribution_raises_the_confidence_of_the_findings_open_incident_and_leaves_a_dismissed_one_closed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var a = await _server.CreateMemberAsync("Retro Raise A");
+        var b = await _server.CreateMemberAsync("Retro Raise B");
+        await SubmitAsync(_server.As(a.IngestToken), new JsonArray(Finding("BW-8100000000000001", "192.0.2.180", confidence: "medium")), ct);
+        await SubmitAsync(_server.As(b.IngestToken), new JsonArray(Finding("BW-8100000000000002", "192.0.2.180", confidence: "medium")), ct);
+        var ofB = Assert.Single(await IncidentsAsync(_server.As(b.AdminToken), "", ct));
+        (await _server.Operator.PostAsJsonAsync($"/api/v1/incidents/{ofB.GetProperty("id").GetGuid()}/dismiss", new { reason = "test client" }, Json, ct)).EnsureSuccessStatusCode();
+        var before = Assert.Single(await IncidentsAsync(_server.As(a.AdminToken), "", ct));
+        Assert.Equal(("Critical", "Medium"), (before.GetProperty("severity").GetString(), before.GetProperty("confidence").GetString()));
+
+        var hunt = await UploadBundleAsync("retro-raise", Indicator(1, "[ipv4-addr:value = '192.0.2.180']", 85));
+
+        // Each organisation gets its intel finding and its SSRF attributed; only A's open incident is raised.
+        Assert.Equal((2, 2), (hunt.GetProperty("found").GetInt32(), hunt.GetProperty("attributed").GetInt32()));
+        Assert.Equal(1, _server.Services.GetRequiredService<CurrentIntel>().LastRetroHunt!.IncidentsRaised);
+        var after = Assert.Single(await IncidentsAsync(_server.As(a.AdminToken), "", ct));
+        Assert.Equal(
+            (before.GetProperty("id").GetGuid(), "infrastructure", "192.0.2.180", 2, "ProxyLogon server-side request forgery (CVE-2021-26855)", "Critical", "High"),
+            (after.GetProperty("id").GetGuid(), after.GetProperty("family").GetString(), after.GetProperty("groupKey").GetString(), after.GetProperty("findings").GetInt32(),
+                after.GetProperty("title").GetString(), after.GetProperty("severity").GetString(), after.GetProperty("confidence").GetString()));
+        var ofBAfter = (await IncidentsAsync(_server.As(b.AdminToken), "", ct)).OrderBy(i => i.GetProperty("status").GetString(), StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            [("Dismissed", 1, "Medium"), ("Unconfirmed", 1, "High")],
+            ofBAfter.Select(i => (i.GetProperty("status").GetString(), i.GetProperty("findings").GetInt32(), i.GetProperty("confidence").GetString())));
+        var attributed = await WithDatabaseAsync(_server, db => db.Findings.AsNoTracking().SingleAsync(f => f.OrganisationId == b.Id && f.FindingId == "BW-8100000000000002", ct));
+        Assert.Equal((Confidence.High, Tlp.Green), (attributed.Confidence, attributed.Tlp));
+
+        // The same intelligence again: nothing attributed, nothing raised.
+        var again = await UploadBundleAsync("retro-raise-again", Indicator(1, "[ipv4-addr:value = '192.0.2.180']", 85));
+        Assert.Equal((0, 0, 0), (again.GetProperty("found").GetInt32(), again.GetProperty("attributed").GetInt32(), _server.Services.GetRequiredService<CurrentIntel>().LastRetroHunt!.IncidentsRaised));
+    }
+
+    [Fact]
+    public async Task A_referer_kept_in_evidence_is_hunted_and_its_match_joins_the_incident_of_the_client()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var member = await _server.CreateMemberAsync("Retro Referer Org");
+        var finding = Finding("BW-8200000000000001", "192.0.2.181", confidence: "medium");
+        finding["evidence"] = new JsonArray(Iis(41, "192.0.2.181", "POST", "https://cdn.owa-assets.example/owa/auth/x.js"));
+        await SubmitAsync(_server.As(member.IngestToken), new JsonArray(finding), ct);
+
+        var hunt = await UploadBundleAsync("retro-referer", Indicator(2, "[domain-name:value = 'owa-assets.example']", 70));
+
+        Assert.Equal((1, 1), (hunt.GetProperty("found").GetInt32(), hunt.GetProperty("attributed").GetInt32()));
+        var found = await WithDatabaseAsync(_server, db => db.Findings.AsNoTracking().SingleAsync(f => f.OrganisationId == member.Id && f.DetectionId == "intel.indicator-match", ct));
+        var evidence = Assert.Single(Ingestion.FindingRecords.ReadEvidence(found.EvidenceJson));
+        Assert.Equal(("owa-assets.example", 41L, "cs(Referer)", "domain owa-assets.example"), (found.Subject, evidence.Line, evidence.Fields[IntelEvidence.SeenIn], evidence.Fields[IntelEvidence.Indicator]));
+        var incident = Assert.Single(await IncidentsAsync(_server.As(member.AdminToken), "", ct));
+        Assert.Equal(("infrastructure", "192.0.2.181", 2, "High"), (incident.GetProperty("family").GetString(), incident.GetProperty("groupKey").GetString(), incident.GetProperty("findings").GetInt32(), incident.GetProperty("confidence").GetString()));
+    }
+
+    [Fact]
+    public async Task A_complex_pattern_is_confirmed_on_the_kept_evidence_that_satisfies_it_and_rejected_on_the_one_that_does_not()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var member = await _server.CreateMemberAsync("Retro Complex Org");
+        var posted = Finding("BW-8300000000000001", "192.0.2.182", confidence: "medium");
+        posted["evidence"] = new JsonArray(Iis(51, "192.0.2.182", "POST", "-"));
+        var fetched = Finding("BW-8300000000000002", "192.0.2.183", confidence: "medium");
+        fetched["evidence"] = new JsonArray(Iis(52, "192.0.2.183", "GET", "-"));
+        await SubmitAsync(_server.As(member.IngestToken), new JsonArray(posted, fetched), ct);
+
+        var hunt = await UploadBundleAsync(
+            "retro-complex",
+            Indicator(3, "[network-traffic:src_ref.value = '192.0.2.182' AND network-traffic:extensions.'http-request-ext'.request_method = 'post']", 80),
+            Indicator(4, "[network-traffic:src_ref.value = '192.0.2.183' AND network-traffic:extensions.'http-request-ext'.request_method = 'post']", 80));
+
+        Assert.Equal((1, 1), (hunt.GetProperty("found").GetInt32(), hunt.GetProperty("attributed").GetInt32()));
+        var findings = await WithDatabaseAsync(_server, db => db.Findings.AsNoTracking().Where(f => f.OrganisationId == member.Id).OrderBy(f => f.FindingId).ToListAsync(ct));
+        Assert.Equal(
+            [
+                ("BW-8300000000000001", "192.0.2.182", Confidence.High, (Tlp?)Tlp.Green),
+                ("BW-8300000000000002", "192.0.2.183", Confidence.Medium, null),
+                (findings[2].FindingId, "192.0.2.182", Confidence.High, Tlp.Green),
+            ],
+            findings.Select(f => (f.FindingId, f.Subject, f.Confidence, f.Tlp)));
+        Assert.Equal("intel.indicator-match", findings[2].DetectionId);
+        Assert.Contains($"\"intel indicator id\":\"indicator--00000000-0000-4000-8000-{3:D12}\"", findings[2].EvidenceJson, StringComparison.Ordinal);
+    }
+
+    private static string Indicator(int n, string pattern, int confidence) =>
+        $$"""{"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-{{n:D12}}","created":"2021-03-01T00:00:00.000Z","modified":"2021-03-01T00:00:00.000Z","pattern":{{JsonSerializer.Serialize(pattern)}},"pattern_type":"stix","valid_from":"2021-03-01T00:00:00Z","confidence":{{confidence}}}""";
+
+    /// <summary>Uploads a STIX bundle of <paramref name="objects"/> to a new Upload source (GREEN); returns the retro-hunt it ran.</summary>
+    private async Task<JsonElement> UploadBundleAsync(string name, params string[] objects)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var created = await _server.Operator.PostAsJsonAsync("/api/v1/intel/sources", new { name = $"{name}-{Guid.NewGuid().ToString("N")[..8]}", kind = "Upload", defaultTlp = "GREEN" }, Json, ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var source = (await created.Content.ReadFromJsonAsync<JsonElement>(Json, ct)).GetProperty("id").GetGuid();
+        var bundle = $$"""{"type":"bundle","id":"bundle--{{Guid.NewGuid()}}","objects":[{{string.Join(",", objects)}}]}""";
+        var uploaded = await _server.Operator.PostAsync($"/api/v1/intel/sources/{source}/files?name=bundle.json", new ByteArrayContent(Encoding.UTF8.GetBytes(bundle)), ct);
+        Assert.True(uploaded.StatusCode == HttpStatusCode.Created, await uploaded.Content.ReadAsStringAsync(ct));
+        return (await uploaded.Content.ReadFromJsonAsync<JsonElement>(Json, ct)).GetProperty("retroHunt");
+    }
+
+    /// <summary>An IIS request line as request evidence keeps it, with the referer column.</summary>
+    private static JsonObject Iis(long line, string client, string method, string referer) => new()
+    {
+        ["file"] = "inetpub/logs/LogFiles/W3SVC1/u_ex210303.log",
+        ["line"] = line,
+        ["timestamp"] = "2021-03-03T06:59:11Z",
+        ["fields"] = new JsonObject
+        {
+            ["date"] = "2021-03-03",
+            ["time"] = "06:59:11",
+            ["s-ip"] = "10.0.0.5",
+            ["cs-method"] = method,
+            ["cs-uri-stem"] = "/ecp/y.js",
+            ["s-port"] = "443",
+            ["c-ip"] = client,
+            ["cs(User-Agent)"] = "Mozilla/5.0+(Windows+NT+10.0)",
+            ["cs(Referer)"] = referer,
+            ["sc-status"] = "200",
+        },
+    };
+}
+
+public sealed class IntelRetroHuntServerSqliteTests(SqliteServer server) : IntelRetroHuntServerTests<SqliteServer>(server);
+
+public sealed class IntelRetroHuntServerPostgresTests(PostgresServer server) : IntelRetroHuntServerTests<PostgresServer>(server);

@@ -4,7 +4,9 @@ using System.Net.Sockets;
 using Bulwark.Core.Detection.Exchange;
 using Bulwark.Core.Detection.Files;
 using Bulwark.Core.Findings;
+using Bulwark.Core.Intel.Matching;
 using Bulwark.Core.Posture;
+using Bulwark.Data.Incidents;
 
 namespace Bulwark.Server.Incidents;
 
@@ -37,6 +39,9 @@ public static class IncidentGrouping
 
     /// <summary>Folders whose contents a web site serves from its root: the IIS default site and Exchange's front end.</summary>
     private static readonly string[] WebRoots = ["inetpub/wwwroot/", "frontend/httpproxy/"];
+
+    /// <summary>The client address columns of the web logs Bulwark reads.</summary>
+    private static readonly string[] ClientColumns = ["c-ip", "ClientIpAddress"];
 
     /// <summary>The incident key of a finding: (family, group key).</summary>
     public static (string Family, string GroupKey) KeyOf(string detectionId, string subject)
@@ -161,4 +166,62 @@ public static class IncidentGrouping
     /// <summary>Worse = more severe, or as severe and more certain.</summary>
     public static bool IsWorse(Severity severity, Confidence confidence, Severity thanSeverity, Confidence thanConfidence) =>
         severity > thanSeverity || (severity == thanSeverity && confidence > thanConfidence);
+
+    /// <summary>
+    /// An incident's title, severity and confidence are its worst finding's (ADR 7 rule 4): takes the finding's when it
+    /// is worse, and says so. Among equally bad findings the incident keeps the title it has. Used when a finding
+    /// joins an incident and when a finding already in one becomes worse (a retro-hunt's attribution).
+    /// </summary>
+    public static bool TakeWorse(Incident incident, string title, Severity severity, Confidence confidence)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        if (!IsWorse(severity, confidence, incident.Severity, incident.Confidence))
+        {
+            return false;
+        }
+
+        incident.Title = title;
+        incident.Severity = severity;
+        incident.Confidence = confidence;
+        return true;
+    }
+
+    /// <summary>
+    /// True for a finding grouped by what its evidence shows rather than by its key alone (ADR 7, 2026-11-28 note): an
+    /// intel match whose value is not a client address (a user agent, referer, path, hash…). It joins the incident
+    /// of the client address its lines came from, else an incident holding a finding on the same lines, else its own.
+    /// </summary>
+    public static bool FollowsEvidence(string detectionId, (string Family, string GroupKey) key) =>
+        detectionId == IntelDetections.IndicatorMatch.Id && key.Family != Infrastructure;
+
+    /// <summary>
+    /// The canonical client address a piece of evidence names in its client column (IIS <c>c-ip</c>, HttpProxy
+    /// <c>ClientIpAddress</c>), without a port; null when it names none or something that is not an address.
+    /// </summary>
+    public static string? EvidenceAddress(IReadOnlyDictionary<string, string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        foreach (var column in ClientColumns)
+        {
+            if (fields.TryGetValue(column, out var value) && ClientAddress(WithoutPort(value)) is { } address)
+            {
+                return address;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>"203.0.113.5:51234" → "203.0.113.5"; "[2001:db8::1]:443" → "2001:db8::1"; bare IPv6 keeps its colons.</summary>
+    private static string WithoutPort(string value)
+    {
+        if (value.StartsWith('['))
+        {
+            var close = value.IndexOf(']', StringComparison.Ordinal);
+            return close > 0 ? value[1..close] : value;
+        }
+
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && value.IndexOf(':', colon + 1) < 0 ? value[..colon] : value;
+    }
 }

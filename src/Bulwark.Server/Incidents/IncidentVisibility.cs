@@ -1,8 +1,12 @@
+using Bulwark.Core.Intel;
+using Bulwark.Core.Intel.Index;
 using Bulwark.Data;
 using Bulwark.Data.Incidents;
 using Bulwark.Data.Ingestion;
 using Bulwark.Server.Access;
+using Bulwark.Server.Ingestion;
 using Bulwark.Server.Membership.Personal;
+using Bulwark.Server.Notification;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Server.Incidents;
@@ -55,6 +59,54 @@ public static class IncidentVisibility
         }
 
         return items.ToJsonString();
+    }
+
+    /// <summary>An actor behind an incident: its strongest attribution, the strictest TLP of every input naming it, how many findings name it.</summary>
+    public sealed record IncidentActor(ActorAttribution Actor, Tlp Tlp, int Findings);
+
+    /// <summary>A finding's actors as the caller may read them, and whether the finding names others the caller may not.</summary>
+    public sealed record FindingActors(IReadOnlyList<ActorAttribution> Shown, bool Withheld);
+
+    /// <summary>Who is behind an incident's findings, as one caller may be told (<see cref="AttributionOf"/>).</summary>
+    public sealed class VisibleAttribution(IReadOnlyList<IncidentActor> actors, bool withheld, HashSet<string>? allowed)
+    {
+        /// <summary>The actors the caller may read, most confident first.</summary>
+        public IReadOnlyList<IncidentActor> Actors { get; } = actors;
+
+        /// <summary>True when the findings name an actor the caller may not be told of (the sources' sharing rules withhold it).</summary>
+        public bool Withheld { get; } = withheld;
+
+        /// <summary>One finding's attribution as stored, less the actors withheld from the caller.</summary>
+        public FindingActors Of(FindingRecord finding)
+        {
+            ArgumentNullException.ThrowIfNull(finding);
+            var all = FindingRecords.ReadAttribution(finding.AttributionJson);
+            var shown = allowed is null ? all : [.. all.Where(a => allowed.Contains(a.ActorId))];
+            return new FindingActors(shown, shown.Count < all.Count);
+        }
+    }
+
+    /// <summary>
+    /// The actors behind <paramref name="findings"/> (those the caller may see) as the caller may be told of them. Staff
+    /// (<paramref name="shared"/> null) read every actor, TLP:RED included. An organisation reads an actor only where its
+    /// notice would name it (<see cref="NoticeText.OrganisationMayBeTold"/> over <see cref="NoticeText.EffectiveActors"/>:
+    /// every input naming it, attribution and findings, at most AMBER+STRICT), so the API and the portal never tell it
+    /// more than its notice; an actor named by one RED input stays withheld on every finding.
+    /// </summary>
+    public static VisibleAttribution AttributionOf(IReadOnlyList<FindingRecord> findings, List<Guid>? shared)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        var effective = NoticeText.EffectiveActors(findings);
+        var shown = shared is null ? effective : effective.Where(a => NoticeText.OrganisationMayBeTold(a.Tlp)).ToList();
+        var counts = findings
+            .SelectMany(f => FindingRecords.ReadAttribution(f.AttributionJson).Select(a => a.ActorId).Distinct(StringComparer.Ordinal))
+            .CountBy(id => id, StringComparer.Ordinal)
+            .ToDictionary(StringComparer.Ordinal);
+        HashSet<string>? allowed = shared is null ? null : [.. shown.Select(a => a.Actor.ActorId)];
+        return new VisibleAttribution(
+            [.. shown.Select(a => new IncidentActor(a.Actor, a.Tlp, counts.GetValueOrDefault(a.Actor.ActorId)))],
+            shown.Count < effective.Count,
+            allowed);
     }
 
     public static IQueryable<Incident> Incidents(BulwarkDbContext db, List<Guid>? shared) =>

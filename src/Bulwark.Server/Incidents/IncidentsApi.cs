@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Bulwark.Core.Findings;
+using Bulwark.Core.Intel;
+using Bulwark.Core.Intel.Matching;
 using Bulwark.Data;
 using Bulwark.Data.Incidents;
 using Bulwark.Data.Ingestion;
@@ -22,7 +24,7 @@ public static class IncidentsApi
         incidents.MapGet("/", ListAsync).RequireAuthorization(Policies.OrganisationRead)
             .WithSummary("Incidents, most recently updated first; filter by status and severity; page and pageSize (at most 200).");
         incidents.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Policies.OrganisationRead)
-            .WithSummary("One incident with its findings and their evidence.");
+            .WithSummary("One incident with its findings, their evidence, TLP and attribution, and the actors behind it. An organisation reads an actor only where its notice would name it (every input naming it at most AMBER+STRICT); otherwise attribution is null and attributionWithheld (actorsWithheld) true. Staff read everything.");
         incidents.MapPost("/{id:guid}/confirm", ConfirmAsync).RequireAuthorization(Policies.Staff)
             .WithSummary("Confirm an unconfirmed incident (reason optional; noticeTitle, noticeSummary and noticeRemediation optionally replace the generated text of the organisation's notice); its notices are issued in the same transaction. 409 when already decided.");
         incidents.MapPost("/{id:guid}/dismiss", DismissAsync).RequireAuthorization(Policies.Staff)
@@ -71,9 +73,36 @@ public static class IncidentsApi
         string Source,
         FindingOrigin Origin,
         Guid? UploadId,
-        DateTimeOffset ReceivedAt);
+        DateTimeOffset ReceivedAt,
+        string? Tlp,
+        IReadOnlyList<AttributionView>? Attribution,
+        bool AttributionWithheld);
 
-    public sealed record IncidentDetail(IncidentView Incident, IReadOnlyList<FindingView> Findings);
+    /// <summary>
+    /// An actor threat intelligence attributes a finding to, as Core holds it: <see cref="ActorId"/> as the intelligence
+    /// names it (<c>G0125</c>, <c>intrusion-set--…</c>), <see cref="AttackId"/> when that is an ATT&amp;CK group id,
+    /// country (ISO 3166-1 alpha-2), confidence 0–100, the TLP of the intelligence behind it, aliases, the matched
+    /// indicators and the sources.
+    /// </summary>
+    public sealed record AttributionView(
+        string Actor,
+        string ActorId,
+        string? AttackId,
+        string? Country,
+        int Confidence,
+        string Tlp,
+        IReadOnlyList<string> Aliases,
+        IReadOnlyList<string> Indicators,
+        IReadOnlyList<string> Sources);
+
+    /// <summary>An actor behind the incident: its strongest confidence, the strictest TLP of every input naming it, how many findings name it.</summary>
+    public sealed record ActorView(string Actor, string ActorId, string? AttackId, string? Country, int Confidence, string Tlp, IReadOnlyList<string> Aliases, int Findings);
+
+    /// <summary>
+    /// One incident with its findings; <see cref="Actors"/> the actors behind them the caller may read, and
+    /// <see cref="ActorsWithheld"/> true when the findings name another the sources' sharing rules withhold from it.
+    /// </summary>
+    public sealed record IncidentDetail(IncidentView Incident, IReadOnlyList<FindingView> Findings, IReadOnlyList<ActorView> Actors, bool ActorsWithheld);
 
     /// <summary>A decision; the notice fields count only for a confirmation (blank keeps the generated text).</summary>
     public sealed record DecisionRequest(string? Reason, string? NoticeTitle = null, string? NoticeSummary = null, string? NoticeRemediation = null);
@@ -120,14 +149,29 @@ public static class IncidentsApi
 
         var findings = await IncidentVisibility.Findings(db, shared).Where(f => f.IncidentId == id).ToListAsync(ct);
         await audit.RecordStaffReadAsync("incident.read", $"incident/{id}", incident.OrganisationId, ct);
+        var attribution = IncidentVisibility.AttributionOf(findings, shared);
         var views = findings
             .OrderByDescending(f => f.Severity).ThenByDescending(f => f.Confidence).ThenBy(f => f.FirstSeen).ThenBy(f => f.FindingId, StringComparer.Ordinal)
-            .Select(f => new FindingView(
-                f.Id, f.FindingId, f.DetectionId, f.Title, f.Severity, f.Confidence, f.Cves, f.Attack, f.FirstSeen, f.LastSeen, f.Subject,
-                f.EvidenceCount, JsonDocument.Parse(IncidentVisibility.Evidence(f, shared)).RootElement.Clone(), f.Remediation, f.Source, f.Origin, f.UploadId, f.ReceivedAt))
+            .Select(f =>
+            {
+                var actors = attribution.Of(f);
+                return new FindingView(
+                    f.Id, f.FindingId, f.DetectionId, f.Title, f.Severity, f.Confidence, f.Cves, f.Attack, f.FirstSeen, f.LastSeen, f.Subject,
+                    f.EvidenceCount, JsonDocument.Parse(IncidentVisibility.Evidence(f, shared)).RootElement.Clone(), f.Remediation, f.Source, f.Origin, f.UploadId, f.ReceivedAt,
+                    f.Tlp is { } tlp ? IntelEvidence.TlpText(tlp) : null,
+                    actors.Shown.Count == 0 ? null : [.. actors.Shown.Select(View)],
+                    actors.Withheld);
+            })
             .ToList();
-        return TypedResults.Ok(new IncidentDetail(incident, views));
+        var summary = attribution.Actors
+            .Select(a => new ActorView(
+                a.Actor.ActorName, a.Actor.ActorId, Notification.NoticeText.AttackId(a.Actor.ActorId), a.Actor.Country, a.Actor.Confidence, IntelEvidence.TlpText(a.Tlp), a.Actor.Aliases, a.Findings))
+            .ToList();
+        return TypedResults.Ok(new IncidentDetail(incident, views, summary, attribution.Withheld));
     }
+
+    private static AttributionView View(ActorAttribution a) => new(
+        a.ActorName, a.ActorId, Notification.NoticeText.AttackId(a.ActorId), a.Country, a.Confidence, IntelEvidence.TlpText(a.Tlp), a.Aliases, a.IndicatorIds, a.Sources);
 
     private static Task<Results<Ok<IncidentView>, NotFound, ValidationProblem, ProblemHttpResult>> ConfirmAsync(
         Guid id, DecisionRequest? request, IncidentDecisions decisions, BulwarkDbContext db, Caller caller, AuditLog audit, CancellationToken ct) =>

@@ -1,7 +1,11 @@
+using Bulwark.Core.Findings;
 using Bulwark.Core.Intel;
 using Bulwark.Core.Intel.Matching;
+using Bulwark.Data;
+using Bulwark.Data.Incidents;
 using Bulwark.Data.Ingestion;
 using Bulwark.Server.Audit;
+using Bulwark.Server.Incidents;
 using Bulwark.Server.Ingestion;
 using Bulwark.Server.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -14,12 +18,17 @@ namespace Bulwark.Server.Intel;
 /// last <see cref="IntelOptions.RetroHuntDays"/> days. The server keeps findings and their evidence, not logs (least
 /// data kept), so only what the evidence holds can match. Each organisation's findings are read through a database
 /// context of that organisation alone (query filter and row-level security), matched one upload or submission at a
-/// time (<see cref="RetroHunt"/>); new intel findings go through the normal intake (idempotent on their stable ids,
-/// grouped into incidents, notices follow) and the findings they touch are attributed in place.
+/// time (<see cref="RetroHunt"/>). The findings they touch are attributed in place, and each incident holding one
+/// takes its new confidence as grouping would when a finding arrives (<see cref="IncidentGrouping.TakeWorse"/>), under
+/// the organisation's lock; new intel findings then go through the normal intake (idempotent on their stable ids,
+/// grouped into incidents, notices follow).
 /// </summary>
 public sealed partial class RetroHunter(
-    TenantDatabase databases, FindingIntake intake, AuditLog audit, CurrentIntel current, IOptions<IntelOptions> options, TimeProvider time, ILogger<RetroHunter> logger)
+    TenantDatabase databases, FindingIntake intake, OrganisationLocks locks, AuditLog audit, CurrentIntel current, IOptions<IntelOptions> options, TimeProvider time,
+    ILogger<RetroHunter> logger)
 {
+    private const int QueryChunk = 500;
+
     public async Task<RetroHuntOutcome?> RunAsync(IntelSet intel, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(intel);
@@ -38,32 +47,33 @@ public sealed partial class RetroHunter(
         }
 
         var hunt = new RetroHunt(intel);
-        int examined = 0, found = 0, attributed = 0;
+        int examined = 0, found = 0, attributed = 0, raised = 0;
         foreach (var organisation in organisations.Order())
         {
-            var (seen, stored, changed) = await HuntAsync(hunt, organisation, since, now, ct);
+            var (seen, stored, changed, incidents) = await HuntAsync(hunt, organisation, since, now, ct);
             examined += seen;
             found += stored;
             attributed += changed;
+            raised += incidents;
             if (stored + changed > 0)
             {
                 await audit.AppendAsync(null, "system", "intel.retro-hunt", $"findings: {stored} new, {changed} attributed", organisation, ct);
             }
         }
 
-        var outcome = new RetroHuntOutcome(now, since, organisations.Count, examined, found, attributed);
+        var outcome = new RetroHuntOutcome(now, since, organisations.Count, examined, found, attributed, raised);
         current.LastRetroHunt = outcome;
-        LogHunted(logger, organisations.Count, examined, found, attributed);
+        LogHunted(logger, organisations.Count, examined, found, attributed, raised);
         return outcome;
     }
 
-    private async Task<(int Examined, int Found, int Attributed)> HuntAsync(RetroHunt hunt, Guid organisation, DateTimeOffset since, DateTimeOffset now, CancellationToken ct)
+    private async Task<(int Examined, int Found, int Attributed, int IncidentsRaised)> HuntAsync(RetroHunt hunt, Guid organisation, DateTimeOffset since, DateTimeOffset now, CancellationToken ct)
     {
         // This organisation's context only: its query filter and, on PostgreSQL, row-level security.
         await using var db = databases.Open(organisation);
         var rows = await db.Findings.Where(f => f.ReceivedAt >= since).OrderBy(f => f.ReceivedAt).ThenBy(f => f.Id).ToListAsync(ct);
         var fresh = new List<FindingRecord>();
-        var changed = 0;
+        var attributed = new List<(FindingRecord Row, Finding Now)>();
         // One upload (or one submission) at a time, and a person's findings apart from the organisation's: evidence
         // places are compared within a batch, and what is found about a person's account stays that person's.
         foreach (var batch in rows.GroupBy(r => (r.UploadId, Submitted: r.UploadId is null ? r.ReceivedAt.UtcTicks : 0, r.PersonId)))
@@ -79,21 +89,67 @@ public sealed partial class RetroHunter(
             }
 
             var byId = records.ToDictionary(r => r.FindingId, StringComparer.Ordinal);
-            foreach (var finding in result.Attributed)
+            attributed.AddRange(result.Attributed.Select(f => (byId[f.Id], f)));
+        }
+
+        var raised = attributed.Count == 0 ? 0 : await AttributeAsync(db, organisation, attributed, now, ct);
+        var stored = fresh.Count == 0 ? 0 : (await intake.StoreAsync(organisation, fresh, null, ct)).Accepted;
+        return (rows.Count, stored, attributed.Count, raised);
+    }
+
+    /// <summary>
+    /// Writes the attribution of findings already stored and raises their incidents as grouping would have, had the
+    /// finding arrived as it is now: one unit of work under the organisation's lock (grouping and decisions wait), the
+    /// incident read as it is then (an analyst may have merged it since the findings were read). Dismissed and merged
+    /// incidents are left as they are, as grouping leaves them. Returns how many incidents changed.
+    /// </summary>
+    private async Task<int> AttributeAsync(BulwarkDbContext db, Guid organisation, List<(FindingRecord Row, Finding Now)> attributed, DateTimeOffset now, CancellationToken ct)
+    {
+        using var _ = await locks.AcquireAsync(organisation, ct);
+        await using var transaction = await OrganisationLocks.BeginLockedAsync(db, organisation, ct);
+        var incidentOf = new Dictionary<Guid, Guid>();
+        foreach (var chunk in attributed.Select(a => a.Row.Id).Chunk(QueryChunk))
+        {
+            foreach (var row in await db.Findings.Where(f => chunk.Contains(f.Id) && f.IncidentId != null).Select(f => new { f.Id, f.IncidentId }).ToListAsync(ct))
             {
-                var row = byId[finding.Id];
-                row.AttributionJson = FindingRecords.AttributionJson(finding.Attribution);
-                row.Tlp = finding.Tlp;
-                row.Confidence = finding.Confidence;
-                changed++;
+                incidentOf[row.Id] = row.IncidentId!.Value;
+            }
+        }
+
+        var incidents = new Dictionary<Guid, Incident>();
+        foreach (var chunk in incidentOf.Values.Distinct().Chunk(QueryChunk))
+        {
+            foreach (var incident in await db.Incidents
+                .Where(i => chunk.Contains(i.Id) && (i.Status == IncidentStatus.Unconfirmed || i.Status == IncidentStatus.Confirmed))
+                .ToListAsync(ct))
+            {
+                incidents[incident.Id] = incident;
+            }
+        }
+
+        var raised = new HashSet<Guid>();
+        foreach (var (row, finding) in attributed)
+        {
+            row.AttributionJson = FindingRecords.AttributionJson(finding.Attribution);
+            row.Tlp = finding.Tlp;
+            row.Confidence = finding.Confidence;
+            if (incidentOf.TryGetValue(row.Id, out var id) && incidents.TryGetValue(id, out var incident)
+                && IncidentGrouping.TakeWorse(incident, row.Title, row.Severity, row.Confidence))
+            {
+                incident.UpdatedAt = now;
+                raised.Add(id);
             }
         }
 
         await db.SaveChangesAsync(ct);
-        var stored = fresh.Count == 0 ? 0 : (await intake.StoreAsync(organisation, fresh, null, ct)).Accepted;
-        return (rows.Count, stored, changed);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+        }
+
+        return raised.Count;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retro-hunt: {Organisations} organisations, {Examined} findings matched again, {Found} new intel findings, {Attributed} attributed")]
-    private static partial void LogHunted(ILogger logger, int organisations, int examined, int found, int attributed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retro-hunt: {Organisations} organisations, {Examined} findings matched again, {Found} new intel findings, {Attributed} attributed, {IncidentsRaised} incidents raised")]
+    private static partial void LogHunted(ILogger logger, int organisations, int examined, int found, int attributed, int incidentsRaised);
 }

@@ -107,7 +107,7 @@ public static partial class NoticeText
     {
         ArgumentNullException.ThrowIfNull(findings);
         ArgumentNullException.ThrowIfNull(w);
-        var actors = Effective(findings).Where(a => a.Tlp <= OrganisationMaySee).Take(3).Select(a => Describe(a.Actor, w)).ToList();
+        var actors = EffectiveActors(findings).Where(a => OrganisationMayBeTold(a.Tlp)).Take(3).Select(a => Describe(a.Actor, w)).ToList();
         return actors.Count == 0 ? null : string.Join("; ", actors);
     }
 
@@ -119,11 +119,20 @@ public static partial class NoticeText
     {
         ArgumentNullException.ThrowIfNull(findings);
         ArgumentNullException.ThrowIfNull(w);
-        return Effective(findings).Any(a => a.Tlp <= OrganisationMaySee && a.Actor.Country is not null) ? w.GovernmentBacked : null;
+        return EffectiveActors(findings).Any(a => OrganisationMayBeTold(a.Tlp) && a.Actor.Country is not null) ? w.GovernmentBacked : null;
     }
 
-    /// <summary>Each actor of the findings once, with its strongest confidence and the strictest TLP of every input naming it.</summary>
-    private static List<(ActorAttribution Actor, Tlp Tlp)> Effective(IEnumerable<FindingRecord> findings)
+    /// <summary>
+    /// Whether a member organisation may be told of an actor whose effective TLP (<see cref="EffectiveActors"/>) is
+    /// <paramref name="effective"/>: the one rule for notices, the incidents API and the portal.
+    /// </summary>
+    public static bool OrganisationMayBeTold(Tlp effective) => effective <= OrganisationMaySee;
+
+    /// <summary>
+    /// Each actor of the findings once, most confident first, with its strongest confidence and the strictest TLP of
+    /// every input naming it (its attributions and the findings that carry them).
+    /// </summary>
+    public static List<(ActorAttribution Actor, Tlp Tlp)> EffectiveActors(IEnumerable<FindingRecord> findings)
     {
         var byActor = new Dictionary<string, (ActorAttribution Actor, Tlp Tlp)>(StringComparer.Ordinal);
         foreach (var finding in findings)
@@ -144,9 +153,9 @@ public static partial class NoticeText
     private static string Describe(ActorAttribution a, NoticeWords w)
     {
         var details = new List<string>();
-        if (AttackGroup().IsMatch(a.ActorId))
+        if (AttackId(a.ActorId) is { } attack)
         {
-            details.Add(a.ActorId);
+            details.Add(attack);
         }
 
         var aliases = a.Aliases.Where(x => !string.Equals(x, a.ActorName, StringComparison.OrdinalIgnoreCase)).Take(3).ToList();
@@ -168,6 +177,9 @@ public static partial class NoticeText
 
         return text.Append(", ").Append(w.IntelConfidence(a.Confidence)).ToString();
     }
+
+    /// <summary>The actor's ATT&amp;CK group id (<c>G0125</c>) when its id is one; null for other ids (a STIX intrusion set's).</summary>
+    public static string? AttackId(string actorId) => AttackGroup().IsMatch(actorId) ? actorId : null;
 
     private static Tlp Max(Tlp a, Tlp b) => a > b ? a : b;
 

@@ -3,89 +3,33 @@ using Bulwark.Core.Findings;
 using Bulwark.Data.Ingestion;
 using Bulwark.Data.Membership;
 using Bulwark.Data.Portal;
-using Bulwark.Server.Portal;
 using Bulwark.Server.Storage;
 using Bulwark.Server.Tests.Support;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
-using OtpNet;
 
 namespace Bulwark.Portal.Tests.Support;
 
-/// <summary>Portal accounts and data made straight in the service (as the server tests' PortalUsers do).</summary>
+/// <summary>
+/// Portal accounts and data made straight in the service. Accounts are made by the server tests' <see cref="PortalUsers"/>
+/// (linked into this project), the one seeding path both test projects share; what only the browser journey needs
+/// (the samples as a zip, a finding about a person) is here.
+/// </summary>
 public static class Seed
 {
-    public const string Password = "correct horse battery staple 42";
+    public const string Password = PortalUsers.Password;
 
     /// <summary>An operator or analyst account, ready to use (no one-time password).</summary>
-    public static async Task<PortalUser> StaffAsync(BulwarkServer server, string userName, string role)
-    {
-        await using var scope = server.Services.CreateAsyncScope();
-        var accounts = scope.ServiceProvider.GetRequiredService<PortalAccounts>();
-        var user = await accounts.CreateStaffAsync(userName, null, role, Password, CancellationToken.None)
-            ?? throw new InvalidOperationException($"user {userName} exists already");
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        var stored = await users.FindByIdAsync(user.Id.ToString());
-        stored!.MustChangePassword = false;
-        await users.UpdateAsync(stored);
-        return stored;
-    }
+    public static Task<PortalUser> StaffAsync(BulwarkServer server, string userName, string role) =>
+        PortalUsers.CreateStaffAsync(server, userName, role);
 
     /// <summary>A person of <paramref name="organisationId"/> with a portal account named after their work address.</summary>
-    public static async Task<(Person Person, PortalUser User)> PersonAsync(
-        BulwarkServer server, Guid organisationId, string workEmail, PersonRole role, string displayName)
-    {
-        await using var scope = server.Services.CreateAsyncScope();
-        var now = TimeProvider.System.GetUtcNow();
-        var person = new Person
-        {
-            Id = Guid.CreateVersion7(),
-            OrganisationId = organisationId,
-            DisplayName = displayName,
-            WorkEmail = workEmail,
-            Role = role,
-            Language = "en",
-            CreatedAt = now,
-        };
-        await using (var db = scope.ServiceProvider.GetRequiredService<TenantDatabase>().Open(organisationId))
-        {
-            db.People.Add(person);
-            await db.SaveChangesAsync();
-        }
-
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        var user = new PortalUser
-        {
-            Id = Guid.CreateVersion7(),
-            UserName = workEmail,
-            Email = workEmail,
-            OrganisationId = organisationId,
-            PersonId = person.Id,
-            Language = "en",
-            CreatedAt = now,
-        };
-        var created = await users.CreateAsync(user, Password);
-        if (!created.Succeeded)
-        {
-            throw new InvalidOperationException(string.Join("; ", created.Errors.Select(e => e.Description)));
-        }
-
-        return (person, user);
-    }
+    public static Task<(Person Person, PortalUser User)> PersonAsync(BulwarkServer server, Guid organisationId, string workEmail, PersonRole role, string displayName) =>
+        PortalUsers.CreatePersonAsync(server, organisationId, workEmail, role, displayName);
 
     /// <summary>Turns on TOTP for the user and returns its secret (base32), as an authenticator app would hold it.</summary>
-    public static async Task<string> TotpAsync(BulwarkServer server, PortalUser user)
-    {
-        await using var scope = server.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        var stored = await users.FindByIdAsync(user.Id.ToString());
-        await users.ResetAuthenticatorKeyAsync(stored!);
-        var key = await users.GetAuthenticatorKeyAsync(stored!);
-        await users.SetTwoFactorEnabledAsync(stored!, true);
-        return key!;
-    }
+    public static Task<string> TotpAsync(BulwarkServer server, PortalUser user) => PortalUsers.EnableTotpAsync(server, user);
 
-    public static string TotpCode(string base32Secret) => new Totp(Base32Encoding.ToBytes(base32Secret)).ComputeTotp();
+    public static string TotpCode(string base32Secret) => PortalUsers.TotpCode(base32Secret);
 
     /// <summary><c>samples/exchange-server</c> zipped into <paramref name="directory"/>, as a member would zip it.</summary>
     public static string SamplesZip(string directory)

@@ -5,18 +5,21 @@ namespace Bulwark.Core.Intel.Matching;
 
 /// <summary>
 /// Matches intelligence that arrived after a scan against the evidence kept of its findings (a server keeps findings,
-/// not logs): the client address, user agent, requested path and user of a web request, and a file's path and
-/// hashes. Give it one scan's (or one submission's) findings at a time, since evidence places (file, line) are
-/// compared within it. A value with no intel finding yet becomes one, with the id a scan would have given it, so
-/// running the hunt again adds nothing; every finding whose evidence holds a matched value is attributed, and its
-/// confidence raised once (as a scan does). Indicators whose pattern needs the whole event (complex patterns) are not
-/// matched: the event is gone.
+/// not logs): the client address, user agent, requested path, user and referer of a web request (the columns the
+/// evidence kept), and a file's path and hashes. Give it one scan's (or one submission's) findings at a time, since
+/// evidence places (file, line) are compared within it. A value with no intel finding yet becomes one, with the id a
+/// scan would have given it, so running the hunt again adds nothing; every finding whose evidence holds a matched
+/// value is attributed, and its confidence raised once (as a scan does). An indicator whose pattern is more than its
+/// values (a complex pattern) is confirmed as a scan confirms it, on the one piece of evidence that hit one of its
+/// values, by evaluating the pattern on what that evidence kept (<see cref="PatternConfirmer.Confirm(IntelIndicator, Evidence)"/>):
+/// a pattern that needs a column the evidence did not keep does not match.
 /// </summary>
-public sealed class RetroHunt(IntelSet intel)
+public sealed class RetroHunt(IntelSet intel, PatternConfirmer? confirmer = null)
 {
     // The same lookups as a scan: request columns as the line probe reads them, files as the file detector does.
     private readonly RequestMatcher _requests = new(intel);
     private readonly FileMatcher _files = new(intel);
+    private readonly PatternConfirmer _confirmer = confirmer ?? new PatternConfirmer();
 
     /// <summary>What a hunt found.</summary>
     /// <param name="Found">New intel findings (<see cref="IntelDetections.IndicatorMatch"/>), attributed.</param>
@@ -48,8 +51,8 @@ public sealed class RetroHunt(IntelSet intel)
                 hits.Clear();
                 Match(evidence, hits);
                 foreach (var group in hits
-                    .Where(h => intel.Applies(h.EntryId, evidence.Timestamp) && intel.IndicatorOf(h.EntryId) is not { Complex: true })
                     .DistinctBy(h => h.EntryId)
+                    .Where(h => Applies(h, evidence))
                     .GroupBy(h => intel.Index.GetEntry(h.EntryId).Value, StringComparer.Ordinal))
                 {
                     var entries = group.Select(h => intel.Index.GetEntry(h.EntryId)).ToList();
@@ -145,18 +148,30 @@ public sealed class RetroHunt(IntelSet intel)
         a.ActorId == b.ActorId && a.Confidence == b.Confidence && a.Tlp == b.Tlp && a.Country == b.Country
         && a.IndicatorIds.SequenceEqual(b.IndicatorIds, StringComparer.Ordinal) && a.Sources.SequenceEqual(b.Sources, StringComparer.Ordinal);
 
+    /// <summary>
+    /// True when a hit counts at the evidence's time: within the entry's validity and, for a complex pattern, confirmed
+    /// on this evidence (as a scan confirms it on the event that hit).
+    /// </summary>
+    private bool Applies(IntelHit hit, Evidence evidence) =>
+        intel.Applies(hit.EntryId, evidence.Timestamp)
+        && (intel.IndicatorOf(hit.EntryId) is not { Complex: true } indicator || _confirmer.Confirm(indicator, evidence));
+
     /// <summary>Every index entry one piece of kept evidence hits, named by the field it was seen in.</summary>
     private void Match(Evidence evidence, List<IntelHit> hits)
     {
         var fields = evidence.Fields;
-        var iis = fields.ContainsKey(RequestFields.Iis[RequestFields.ClientIp]) || fields.ContainsKey(RequestFields.Iis[RequestFields.UserAgent])
-            || fields.ContainsKey(RequestFields.Iis[RequestFields.UriStem]);
-        var names = iis ? RequestFields.Iis : RequestFields.HttpProxy;
-        for (var field = 0; field < RequestFields.Count; field++)
+        // Every request column the scan matches (client, user agent, path, user, referer), named as the log it was
+        // kept from names it; IIS writes spaces in headers as '+'.
+        if (PatternConfirmer.RequestKind(fields) is { } kind)
         {
-            if (_requests.Wants(field) && fields.TryGetValue(names[field], out var value))
+            var iis = kind == Sources.LogKind.Iis;
+            var names = iis ? RequestFields.Iis : RequestFields.HttpProxy;
+            for (var field = 0; field < RequestFields.Count; field++)
             {
-                _requests.Match(field, value, plusIsSpace: iis, names[field], hits);
+                if (_requests.Wants(field) && fields.TryGetValue(names[field], out var value))
+                {
+                    _requests.Match(field, value, plusIsSpace: iis, names[field], hits);
+                }
             }
         }
 

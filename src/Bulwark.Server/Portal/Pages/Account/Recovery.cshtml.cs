@@ -1,7 +1,5 @@
 using Bulwark.Data.Portal;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
 
@@ -9,35 +7,14 @@ namespace Bulwark.Server.Portal.Pages.Account;
 
 /// <summary>The second step with a one-use recovery code instead of the authenticator.</summary>
 [EnableRateLimiting(PortalModule.SignInRateLimit)]
-public sealed class RecoveryModel(SignInManager<PortalUser> signIn, IStringLocalizer<Text.AccountText> t) : PageModel
+public sealed class RecoveryModel(SignInManager<PortalUser> signIn, IStringLocalizer<Text.AccountText> t) : TwoFactorStepModel(signIn, t)
 {
-    [BindProperty(SupportsGet = true)]
-    public string? ReturnUrl { get; set; }
+    protected override Task<SignInResult> SignInWithAsync(SignInManager<PortalUser> manager, string code) =>
+        manager.TwoFactorRecoveryCodeSignInAsync(code.Replace(" ", "", StringComparison.Ordinal));
 
-    [BindProperty]
-    public string? Code { get; set; }
+    protected override string WrongCode(IStringLocalizer<Text.AccountText> words) =>
+        words["That recovery code is not valid (or was used already)."];
 
-    public async Task<IActionResult> OnGetAsync() =>
-        await signIn.GetTwoFactorAuthenticationUserAsync() is null ? RedirectToPage("/Account/SignIn") : Page();
-
-    public async Task<IActionResult> OnPostAsync()
-    {
-        var user = await signIn.GetTwoFactorAuthenticationUserAsync();
-        if (user is null)
-        {
-            return RedirectToPage("/Account/SignIn");
-        }
-
-        var result = await signIn.TwoFactorRecoveryCodeSignInAsync((Code ?? "").Replace(" ", "", StringComparison.Ordinal));
-        if (result.Succeeded)
-        {
-            TempData["Status"] = t["Signed in with a recovery code. That code is now used up."].Value;
-            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
-        }
-
-        ModelState.AddModelError(string.Empty, result.IsLockedOut
-            ? t["Too many failed attempts: this account is locked for 15 minutes."]
-            : t["That recovery code is not valid (or was used already)."]);
-        return Page();
-    }
+    protected override string? SignedIn(IStringLocalizer<Text.AccountText> words) =>
+        words["Signed in with a recovery code. That code is now used up."];
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bulwark.Core.Intel;
 using Bulwark.Data;
 using Bulwark.Data.Incidents;
 using Bulwark.Data.Ingestion;
@@ -15,7 +16,8 @@ using Microsoft.Extensions.Localization;
 namespace Bulwark.Server.Portal.Pages.Analyst.Incidents;
 
 /// <summary>
-/// One incident for an analyst: its findings with their evidence, the intelligence they cite, related incidents at
+/// One incident for an analyst: its findings with their evidence, TLP and attribution (every actor, whatever the TLP:
+/// staff read everything), the intelligence they cite, related incidents at
 /// other members; confirm (with the organisation's notice as the analyst edited it), dismiss, merge another incident of
 /// the same organisation into it; once confirmed, its notices and their deliveries. Every view is audited.
 /// </summary>
@@ -28,7 +30,7 @@ public sealed class DetailModel(
 {
     public sealed record EvidenceItem(string File, long Line, string? Timestamp, IReadOnlyList<KeyValuePair<string, string>> Fields);
 
-    public sealed record FindingItem(FindingRecord Record, IReadOnlyList<EvidenceItem> Evidence);
+    public sealed record FindingItem(FindingRecord Record, IReadOnlyList<EvidenceItem> Evidence, IReadOnlyList<ActorAttribution> Actors);
 
     public sealed record NoticeItem(Notice Notice, IReadOnlyList<Delivery> Deliveries);
 
@@ -45,6 +47,9 @@ public sealed class DetailModel(
 
     /// <summary>The intelligence the findings cite: published indicators and their sources.</summary>
     public IReadOnlyList<string> Intel { get; private set; } = [];
+
+    /// <summary>Every actor the findings are attributed to, most confident first, with the strictest TLP of every input naming it.</summary>
+    public IReadOnlyList<IncidentVisibility.IncidentActor> Actors { get; private set; } = [];
 
     public IReadOnlyList<RelatedIncidents.Related> Related { get; private set; } = [];
 
@@ -242,9 +247,11 @@ public sealed class DetailModel(
         var org = incident.OrganisationId;
         OrganisationName = await db.Organisations.AsNoTracking().Where(o => o.Id == org).Select(o => o.Name).FirstOrDefaultAsync(ct) ?? "";
         var records = await db.Findings.AsNoTracking().Where(f => f.IncidentId == id).ToListAsync(ct);
+        var attribution = IncidentVisibility.AttributionOf(records, shared: null);
+        Actors = attribution.Actors;
         Findings = records
             .OrderByDescending(f => f.Severity).ThenByDescending(f => f.Confidence).ThenBy(f => f.FirstSeen).ThenBy(f => f.FindingId, StringComparer.Ordinal)
-            .Select(f => new FindingItem(f, ParseEvidence(f.EvidenceJson)))
+            .Select(f => new FindingItem(f, ParseEvidence(f.EvidenceJson), attribution.Of(f).Shown))
             .ToList();
         Intel = Findings
             .SelectMany(f => f.Evidence)

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Bulwark.Core.Findings;
+using Bulwark.Core.Intel;
+using Bulwark.Core.Intel.Index;
 using Bulwark.Data;
 using Bulwark.Data.Incidents;
 using Bulwark.Data.Notification;
@@ -12,7 +14,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Bulwark.Server.Portal.Pages.Org.Incidents;
 
-/// <summary>One incident: its findings as a timeline with their evidence as stored, and the notices issued about it.</summary>
+/// <summary>
+/// One incident: its findings as a timeline with their evidence as stored, the TLP of the intelligence behind each and
+/// the actors it names where the organisation may be told of them (the rule of its notices:
+/// <see cref="IncidentVisibility.AttributionOf"/>), and the notices issued about it.
+/// </summary>
 public sealed class DetailModel(BulwarkDbContext db, Caller caller, PersonalVisibility visibility) : PageModel
 {
     public sealed record EvidenceItem(string File, long? Line, string? Timestamp, IReadOnlyList<KeyValuePair<string, string>> Fields);
@@ -20,7 +26,7 @@ public sealed class DetailModel(BulwarkDbContext db, Caller caller, PersonalVisi
     public sealed record FindingItem(
         Guid Id, string FindingId, string Detection, string Title, Severity Severity, Confidence Confidence, string Subject,
         DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen, DateTimeOffset At, int EvidenceCount, IReadOnlyList<EvidenceItem> Evidence,
-        IReadOnlyList<string> Cves, string Remediation);
+        IReadOnlyList<string> Cves, string Remediation, Tlp? Tlp, IReadOnlyList<ActorAttribution> Actors, bool ActorsWithheld);
 
     public sealed record NoticeItem(Guid Id, string Title, Severity Severity, DateTimeOffset CreatedAt, DateTimeOffset? AcknowledgedAt, int EscalationLevel);
 
@@ -29,6 +35,12 @@ public sealed class DetailModel(BulwarkDbContext db, Caller caller, PersonalVisi
     public IReadOnlyList<FindingItem> Timeline { get; private set; } = [];
 
     public IReadOnlyList<NoticeItem> Notices { get; private set; } = [];
+
+    /// <summary>The actors behind the incident the organisation may be told of, most confident first.</summary>
+    public IReadOnlyList<IncidentVisibility.IncidentActor> Actors { get; private set; } = [];
+
+    /// <summary>True when the intelligence names an actor the sources' sharing rules withhold from the organisation.</summary>
+    public bool ActorsWithheld { get; private set; }
 
     /// <summary>For a merged incident, the title of the one it was merged into, when the organisation may see it.</summary>
     public string? MergedIntoTitle { get; private set; }
@@ -50,10 +62,16 @@ public sealed class DetailModel(BulwarkDbContext db, Caller caller, PersonalVisi
         }
 
         var findings = await OrgData.VisibleFindings(db, shared).Where(f => f.IncidentId == id).ToListAsync(ct);
+        var attribution = IncidentVisibility.AttributionOf(findings, shared);
+        Actors = attribution.Actors;
+        ActorsWithheld = attribution.Withheld;
         Timeline = [.. findings
-            .Select(f => new FindingItem(
-                f.Id, f.FindingId, f.DetectionId, f.Title, f.Severity, f.Confidence, f.Subject, f.FirstSeen, f.LastSeen,
-                f.FirstSeen ?? f.ReceivedAt, f.EvidenceCount, Evidence(IncidentVisibility.Evidence(f, shared)), f.Cves, f.Remediation))
+            .Select(f => (Finding: f, Actors: attribution.Of(f)))
+            .Select(x => new FindingItem(
+                x.Finding.Id, x.Finding.FindingId, x.Finding.DetectionId, x.Finding.Title, x.Finding.Severity, x.Finding.Confidence, x.Finding.Subject,
+                x.Finding.FirstSeen, x.Finding.LastSeen, x.Finding.FirstSeen ?? x.Finding.ReceivedAt, x.Finding.EvidenceCount,
+                Evidence(IncidentVisibility.Evidence(x.Finding, shared)), x.Finding.Cves, x.Finding.Remediation,
+                x.Finding.Tlp, x.Actors.Shown, x.Actors.Withheld))
             .OrderBy(f => f.At).ThenBy(f => f.FindingId, StringComparer.Ordinal)];
         Notices = await db.Notices.AsNoTracking()
             .Where(n => n.IncidentId == id && n.Audience == NoticeAudience.Organisation)
