@@ -80,7 +80,8 @@ public sealed class StixReaderTests
         Assert.True(complex.Complex);
         Assert.Equal((Tlp.Amber, 40), (complex.Tlp, complex.Confidence));
         Assert.Equal(new DateTimeOffset(2024, 5, 1, 22, 0, 0, TimeSpan.Zero), complex.ValidFrom);
-        Assert.Equal([(IocKind.IPv4, "198.51.100.9")], complex.Values.Select(v => (v.Kind, v.Value)));
+        // Either side selects events for it; the URL is the rarer value, so the index holds it.
+        Assert.Equal([(IocKind.Url, "https://evil.example/owa/auth/x.js")], complex.Values.Select(v => (v.Kind, v.Value)));
 
         var revoked = catalog.GetIndicator(Revoked)!;
         Assert.True(revoked.Revoked);
