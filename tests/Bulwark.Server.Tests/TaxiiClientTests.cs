@@ -281,6 +281,26 @@ public abstract class TaxiiClientTests<TServer>(TaxiiHost<TServer> host) : IClas
     }
 
     [Fact]
+    public async Task An_object_the_collection_does_not_hold_is_the_same_404_to_read_list_versions_or_delete()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (collection, token) = await host.CollectionWithWriterAsync("Missing object");
+        var client = host.Client(token);
+        await client.AddObjectsAsync(host.ApiRoot, collection, Elements(Indicator($"indicator--{Uuid(41, 1)}", "held.example")), ct);
+        var missing = $"indicator--{Uuid(41, 2)}";
+
+        TaxiiException[] refusals =
+        [
+            await Assert.ThrowsAsync<TaxiiException>(() => client.GetObjectAsync(host.ApiRoot, collection, missing, null, ct)),
+            await Assert.ThrowsAsync<TaxiiException>(() => client.GetObjectVersionsAsync(host.ApiRoot, collection, missing, null, ct)),
+            await Assert.ThrowsAsync<TaxiiException>(() => client.DeleteObjectAsync(host.ApiRoot, collection, missing, null, ct)),
+        ];
+
+        Assert.All(refusals, e => Assert.Equal((HttpStatusCode.NotFound, $"no object '{missing}' in this collection"), (e.StatusCode, e.Error!.Description)));
+        Assert.Equal([$"indicator--{Uuid(41, 1)}"], (await client.GetObjectsAsync(host.ApiRoot, collection, null, ct)).Objects.Select(Id));
+    }
+
+    [Fact]
     public async Task A_collection_limited_to_amber_refuses_red_objects_and_keeps_the_rest()
     {
         var ct = TestContext.Current.CancellationToken;

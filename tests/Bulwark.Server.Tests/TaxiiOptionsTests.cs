@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Bulwark.Server.Taxii;
 using Microsoft.AspNetCore.Http;
 
@@ -15,5 +16,22 @@ public sealed class TaxiiOptionsTests
 
         Assert.Equal("http://10.0.0.5:8080/bulwark/taxii2/bulwark/", new TaxiiOptions().ApiRootUrl(http.Request));
         Assert.Equal("https://cti.example/base/taxii2/members/", new TaxiiOptions { PublicUrl = new Uri("https://cti.example/base/"), ApiRoot = "members" }.ApiRootUrl(http.Request));
+    }
+
+    [Theory]
+    [InlineData(24, true)]
+    [InlineData(1, true)]
+    [InlineData(8784, true)]
+    [InlineData(0, false)]
+    [InlineData(-5, false)]
+    [InlineData(8785, false)]
+    public void Status_retention_is_one_hour_to_a_year(int hours, bool valid)
+    {
+        var options = new TaxiiOptions { StatusRetentionHours = hours };
+        var results = new List<ValidationResult>();
+
+        Assert.Equal(valid, Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true));
+        Assert.Equal(valid ? Array.Empty<string>() : ["StatusRetentionHours"], results.SelectMany(r => r.MemberNames));
+        Assert.Equal(24, new TaxiiOptions().StatusRetentionHours);
     }
 }

@@ -27,7 +27,7 @@ public sealed class Scanner
     {
         if (options.Intel is { } intel)
         {
-            var files = new IntelFileDetector(intel);
+            var files = new IntelFileDetector(intel, options.ConfirmPattern is null ? null : new PatternConfirmer());
             var text = new IntelTextDetector(intel);
             options = options with
             {

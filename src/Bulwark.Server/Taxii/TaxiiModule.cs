@@ -19,6 +19,8 @@ public static class TaxiiModule
             .RequireClaim(ApiKeyAuthentication.KeyIdClaim));
         services.AddScoped<TaxiiAccess>();
         services.AddScoped<TaxiiIntake>();
+        services.AddSingleton<TaxiiStatusRetention>();
+        services.AddHostedService<TaxiiStatusRetentionWorker>();
     }
 
     public static void MapTaxii(this WebApplication app, RouteGroupBuilder api)

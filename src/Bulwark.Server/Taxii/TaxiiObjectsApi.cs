@@ -48,9 +48,9 @@ public static class TaxiiObjectsApi
         }
 
         var id = granted!.Collection.Id;
-        if (!await db.TaxiiObjects.AnyAsync(o => o.CollectionId == id && o.StixId == objectId, ct))
+        if (await MissingAsync(db, id, objectId, ct) is { } missing)
         {
-            return ObjectNotFound(objectId);
+            return missing;
         }
 
         var selected = TaxiiQueries.Select(TaxiiQueries.Filtered(db, id, filter, objectId), filter.Versions ?? TaxiiVersionMatch.LastOnly);
@@ -68,9 +68,9 @@ public static class TaxiiObjectsApi
         }
 
         var id = granted!.Collection.Id;
-        if (!await db.TaxiiObjects.AnyAsync(o => o.CollectionId == id && o.StixId == objectId, ct))
+        if (await MissingAsync(db, id, objectId, ct) is { } missing)
         {
-            return ObjectNotFound(objectId);
+            return missing;
         }
 
         // Only added_after and spec_version narrow the versions list; id, type and version filters do not apply.
@@ -155,9 +155,9 @@ public static class TaxiiObjectsApi
         }
 
         var id = granted.Collection.Id;
-        if (!await db.TaxiiObjects.AnyAsync(o => o.CollectionId == id && o.StixId == objectId, ct))
+        if (await MissingAsync(db, id, objectId, ct) is { } missing)
         {
-            return ObjectNotFound(objectId);
+            return missing;
         }
 
         // Deleting an object means all its versions unless match[version] narrows it.
@@ -271,7 +271,11 @@ public static class TaxiiObjectsApi
         return granted.CanRead ? (granted, null) : (null, TaxiiResults.Forbidden("this key may add to this collection but not read it"));
     }
 
-    private static IResult ObjectNotFound(string objectId) => TaxiiResults.NotFound($"no object '{objectId}' in this collection");
+    /// <summary>The TAXII 404 when the collection holds no version of <paramref name="objectId"/>, else null.</summary>
+    private static async Task<IResult?> MissingAsync(BulwarkDbContext db, Guid collectionId, string objectId, CancellationToken ct) =>
+        await db.TaxiiObjects.AnyAsync(o => o.CollectionId == collectionId && o.StixId == objectId, ct)
+            ? null
+            : TaxiiResults.NotFound($"no object '{objectId}' in this collection");
 
     private static IResult Envelope(TaxiiQueries.Page page) =>
         TaxiiResults.Json(

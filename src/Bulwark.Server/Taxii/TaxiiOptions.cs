@@ -40,6 +40,13 @@ public sealed class TaxiiOptions
     [Range(1, 10_000)]
     public int MaxPageSize { get; set; } = 1000;
 
+    /// <summary>
+    /// Hours a status resource is kept after its request (least data: each lists the objects a partner posted);
+    /// older ones are deleted and answer 404.
+    /// </summary>
+    [Range(1, 24 * 366)]
+    public int StatusRetentionHours { get; set; } = 24;
+
     /// <summary>The API root's absolute URL, ending in a slash.</summary>
     public string ApiRootUrl(HttpRequest request)
     {

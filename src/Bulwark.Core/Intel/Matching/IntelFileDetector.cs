@@ -8,7 +8,9 @@ namespace Bulwark.Core.Intel.Matching;
 /// <summary>
 /// Matches the files of the scanned tree against an intel set: SHA-256 (and MD5/SHA-1 when the scanner computed
 /// them), the path (a file-path indicator matches wherever the tree was collected from: the path is compared from
-/// each folder down, as if that folder were <c>C:\</c>, and under a web root by its site path), and the file name.
+/// each folder down, as if that folder were <c>C:\</c>, and under a web root by its site path), and the file name. An
+/// indicator whose pattern is more than its values is confirmed on the file by <paramref name="confirmer"/> first
+/// (without one it never matches).
 /// </summary>
 public sealed class IntelFileDetector : IFileDetector
 {
@@ -16,10 +18,12 @@ public sealed class IntelFileDetector : IFileDetector
     private readonly FileMatcher _matcher;
     private readonly bool _hashes;
     private readonly bool _paths;
+    private readonly PatternConfirmer? _confirmer;
 
-    public IntelFileDetector(IntelSet intel)
+    public IntelFileDetector(IntelSet intel, PatternConfirmer? confirmer = null)
     {
         _intel = intel;
+        _confirmer = confirmer;
         _matcher = new FileMatcher(intel);
         var index = intel.Index;
         _hashes = index.CountOf(IocKind.Md5) + index.CountOf(IocKind.Sha1) + index.CountOf(IocKind.Sha256) > 0;
@@ -41,7 +45,7 @@ public sealed class IntelFileDetector : IFileDetector
 
         foreach (var group in hits
             .DistinctBy(h => h.EntryId)
-            .Where(h => _intel.Applies(h.EntryId, file.LastWriteTime))
+            .Where(h => _intel.Applies(h.EntryId, file.LastWriteTime) && Confirmed(h, file))
             .GroupBy(h => index.GetEntry(h.EntryId).Value, StringComparer.Ordinal))
         {
             var fields = new Dictionary<string, string>(StringComparer.Ordinal) { ["path"] = file.Path };
@@ -54,4 +58,7 @@ public sealed class IntelFileDetector : IFileDetector
             findings.Add(IntelDetections.IndicatorMatch, group.Key, new Evidence(file.Path, 0, file.LastWriteTime, fields));
         }
     }
+
+    private bool Confirmed(IntelHit hit, FileFacts file) =>
+        _intel.IndicatorOf(hit.EntryId) is not { Complex: true } indicator || (_confirmer is not null && _confirmer.Confirm(indicator, file));
 }

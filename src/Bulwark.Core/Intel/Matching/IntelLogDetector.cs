@@ -82,7 +82,15 @@ public sealed class IntelLogDetector : ILogDetector, ICompletingDetector
         foreach (var group in hits.Where(h => Applies(h, e, ref windowed)).GroupBy(h => _intel.Index.GetEntry(h.EntryId).Value, StringComparer.Ordinal))
         {
             var evidence = RequestEvidence.For(e);
-            IntelEvidence.Describe((Dictionary<string, string>)evidence.Fields, [.. group], _intel, e.Timestamp);
+            var fields = (Dictionary<string, string>)evidence.Fields;
+            foreach (var hit in group)
+            {
+                // The column that hit (a referer, which request evidence does not keep otherwise) stays with the
+                // evidence, so the server's retro-hunt can match it again.
+                fields.TryAdd(hit.Field, hit.Observed);
+            }
+
+            IntelEvidence.Describe(fields, [.. group], _intel, e.Timestamp);
             findings.Add(IntelDetections.IndicatorMatch, group.Key, evidence);
         }
 

@@ -27,6 +27,14 @@ public sealed class PatternConfirmer
         return Evaluate(indicator, EventObservations.FromRequest(e));
     }
 
+    /// <summary>Confirms on a file of the scanned tree (its name, path, size and the hashes computed).</summary>
+    public bool Confirm(IntelIndicator indicator, FileFacts file)
+    {
+        ArgumentNullException.ThrowIfNull(indicator);
+        ArgumentNullException.ThrowIfNull(file);
+        return Evaluate(indicator, EventObservations.FromFile(file));
+    }
+
     /// <summary>
     /// Confirms on kept evidence (the retro-hunt: the line is gone, its evidence is what is left). A web request's
     /// evidence becomes the event its kept columns describe, read by the log format's own parser; a file's evidence

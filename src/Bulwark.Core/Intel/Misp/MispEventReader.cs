@@ -3,6 +3,7 @@ using System.Text.Json;
 using Bulwark.Core.Intel.Index;
 using Bulwark.Core.Intel.Lists;
 using Bulwark.Core.Intel.Model;
+using Bulwark.Core.Intel.Patterning;
 
 namespace Bulwark.Core.Intel.Misp;
 
@@ -11,7 +12,9 @@ namespace Bulwark.Core.Intel.Misp;
 /// <c>{"response": [{"Event": …}, …]}</c> that <c>/events/restSearch</c> returns (read event by event, so a
 /// response cut short still gives every event before the cut). Each attribute with <c>to_ids</c> becomes an
 /// <see cref="IntelIndicator"/> (<c>misp-attribute--&lt;uuid&gt;</c>) whose values the IOC index holds; attributes
-/// without it are counted, not indexed (MISP marks them context). The event becomes a <c>report</c>; its galaxy
+/// without it are counted, not indexed (MISP marks them context). A <c>file</c>, <c>url</c> or <c>email</c> object is
+/// one indicator (<c>misp-object--&lt;uuid&gt;</c>) needing its keys together; other objects' attributes are read one by
+/// one (<see cref="MispObjectTemplates"/>). The event becomes a <c>report</c>; its galaxy
 /// clusters become objects that every to_ids indicator <c>indicates</c>. TLP is the strictest <c>tlp:*</c> tag of the
 /// event and the attribute (the source's default when there is none); confidence comes from
 /// <c>misp:confidence-level</c> or <c>admiralty-scale:information-credibility</c> tags (see <see cref="MispTags"/>).
@@ -204,24 +207,7 @@ public sealed class MispEventReader
             var i = 0;
             foreach (var obj in objects.EnumerateArray())
             {
-                var at = $"{where}.Object[{i++}]".TrimStart('.');
-                if (obj.ValueKind != JsonValueKind.Object)
-                {
-                    problems.Add(at, $"expected a MISP object, found {MispJson.Shown(obj)}");
-                    continue;
-                }
-
-                var name = MispJson.String(obj, "name", at, problems);
-                var deleted = MispJson.Bool(obj, "deleted", at, problems) ?? false;
-                var distribution = Distribution(obj, at, context.Distribution, problems);
-                if (MispJson.Array(obj, "Attribute", at, problems, "attributes") is { } objectAttributes)
-                {
-                    var j = 0;
-                    foreach (var attribute in objectAttributes.EnumerateArray())
-                    {
-                        ReadAttribute(attribute, $"{at}.Attribute[{j++}]", context, name, distribution, deleted, problems, tally);
-                    }
-                }
+                ReadObject(obj, $"{where}.Object[{i++}]".TrimStart('.'), context, problems, tally);
             }
         }
 
@@ -284,29 +270,42 @@ public sealed class MispEventReader
         }
     }
 
+    /// <summary>A plain attribute (or one of an object read attribute by attribute): its own indicator.</summary>
     private void ReadAttribute(JsonElement attribute, string where, EventContext context, string? objectName, string? inherited, bool objectDeleted, MispProblems problems, MispTally tally)
+    {
+        if (Parse(attribute, where, objectDeleted, problems, tally) is { } read)
+        {
+            AddAttribute(read, context, objectName, inherited, problems, tally);
+        }
+    }
+
+    /// <summary>
+    /// Checks an attribute and maps its value; null when it gives no indicator (not to_ids, deleted, malformed: counted
+    /// or reported here). A later version that is deleted or no longer for detection withdraws the indicator read before.
+    /// </summary>
+    private AttributeRead? Parse(JsonElement attribute, string where, bool objectDeleted, MispProblems problems, MispTally tally)
     {
         if (attribute.ValueKind != JsonValueKind.Object)
         {
             problems.Add(where, $"expected an attribute object, found {MispJson.Shown(attribute)}");
-            return;
+            return null;
         }
 
         if (!attribute.TryGetProperty("uuid", out _))
         {
             problems.Add(MispJson.Member(where, "uuid"), "the attribute has no uuid, which its indicator id needs; it was not read");
-            return;
+            return null;
         }
 
         if (MispJson.String(attribute, "uuid", where, problems) is not { } uuid)
         {
-            return;
+            return null;
         }
 
         if (!MispIds.IsUuid(uuid))
         {
             problems.Add(MispJson.Member(where, "uuid"), $"{MispJson.Quote(uuid)} is not a uuid; the attribute was not read");
-            return;
+            return null;
         }
 
         var id = MispIds.Indicator(uuid.ToLowerInvariant());
@@ -318,7 +317,7 @@ public sealed class MispEventReader
                 problems.Add(MispJson.Member(where, "type"), "the attribute has no type; it was not read");
             }
 
-            return;
+            return null;
         }
 
         type = type.Trim();
@@ -327,53 +326,65 @@ public sealed class MispEventReader
         var toIds = MispJson.Bool(attribute, "to_ids", where, problems) ?? false;
         if (deleted || !toIds)
         {
-            // A later version that is deleted or no longer for detection withdraws the indicator read before
-            // (an older version read late does not).
-            if (_catalog.GetIndicator(id) is { Revoked: false } held
-                && !(modified is { } m && held.Modified is { } h && m <= h)
-                && _catalog.Add(held with { Revoked = true, Values = [], Modified = modified ?? held.Modified?.AddTicks(1) ?? DateTimeOffset.UnixEpoch }))
-            {
-                tally.Revoked++;
-            }
-
+            Withdraw(id, modified, tally);
             if (!deleted)
             {
                 tally.NotForDetection++;
             }
 
-            return;
+            return null;
         }
 
         if (!attribute.TryGetProperty("value", out var written) || written.ValueKind == JsonValueKind.Null)
         {
             problems.Add(MispJson.Member(where, "value"), $"the {type} attribute has no value; it was not read");
-            return;
+            return null;
         }
 
         if (MispJson.AsString(written, MispJson.Member(where, "value"), problems) is not { } raw)
         {
-            return;
+            return null;
         }
 
         if (raw.Length > MispAttributeTypes.MaxValueLength)
         {
             problems.Add(MispJson.Member(where, "value"), $"the {type} value is {raw.Length.ToString("N0", CultureInfo.InvariantCulture)} characters long; at most {MispAttributeTypes.MaxValueLength.ToString("N0", CultureInfo.InvariantCulture)} are taken, so it was not read");
-            return;
+            return null;
         }
 
         // A user agent is matched exactly as written; everything else is trimmed and refanged.
         var value = type.Equals("user-agent", StringComparison.OrdinalIgnoreCase) ? raw : PlainList.Refang(raw.Trim());
         var values = new List<IndexValue>(2);
-        switch (MispAttributeTypes.Map(type, value, values, out var error))
+        var outcome = MispAttributeTypes.Map(type, value, values, out var error);
+        if (outcome == MispMapOutcome.Invalid)
         {
-            case MispMapOutcome.Unsupported:
-                tally.Unsupported(type);
-                return;
-            case MispMapOutcome.Invalid:
-                problems.Add(MispJson.Member(where, "value"), $"{error}, as type '{type}' needs; the attribute was not read");
-                return;
+            problems.Add(MispJson.Member(where, "value"), $"{error}, as type '{type}' needs; the attribute was not read");
+            return null;
         }
 
+        return new AttributeRead(attribute, where, id, type, value, raw.Trim(), values, outcome == MispMapOutcome.Mapped, modified);
+    }
+
+    /// <summary>Revokes the indicator <paramref name="id"/> held from an earlier read, unless that version is newer.</summary>
+    private void Withdraw(string id, DateTimeOffset? modified, MispTally tally)
+    {
+        if (_catalog.GetIndicator(id) is { Revoked: false } held
+            && !(modified is { } m && held.Modified is { } h && m <= h)
+            && _catalog.Add(held with { Revoked = true, Values = [], Modified = modified ?? held.Modified?.AddTicks(1) ?? DateTimeOffset.UnixEpoch }))
+        {
+            tally.Revoked++;
+        }
+    }
+
+    private void AddAttribute(AttributeRead read, EventContext context, string? objectName, string? inherited, MispProblems problems, MispTally tally)
+    {
+        if (!read.Indexable)
+        {
+            tally.Unsupported(read.Type);
+            return;
+        }
+
+        var (attribute, where, id, type) = (read.Element, read.Where, read.Id, read.Type);
         var tags = MispTags.Names(attribute, where, problems);
         var tlp = MispTags.MaxTlp(context.Tags.Concat(tags)) ?? _source.DefaultTlp;
         var confidence = MispTags.MinConfidence(tags) ?? context.Confidence ?? _source.DefaultConfidence;
@@ -398,14 +409,14 @@ public sealed class MispEventReader
         var indicator = new IntelIndicator(id, _source.Id)
         {
             PatternType = "misp",
-            PatternText = $"{type}:{value}",
-            Values = [.. values.Select(v => new IndexValue(v.Kind, v.Value).ToIndicator(_source.Id, tlp, confidence, validFrom, validUntil, id))],
+            PatternText = $"{type}:{read.Value}",
+            Values = [.. read.Values.Select(v => v.ToIndicator(_source.Id, tlp, confidence, validFrom, validUntil, id))],
             Labels = labels,
             Tlp = tlp,
             Confidence = confidence,
             ValidFrom = validFrom,
             ValidUntil = validUntil,
-            Modified = modified,
+            Modified = read.Modified,
             Description = MispJson.String(attribute, "comment", where, problems) is { Length: > 0 } comment ? comment : null,
         };
         // An unchanged attribute of an updated event is held already: still the report's and still linked.
@@ -418,6 +429,11 @@ public sealed class MispEventReader
         var clusters = new List<string>(context.Clusters);
         ReadGalaxies(attribute, where, tlp, clusters, problems, tally);
         ReadGalaxyTags(tags, tlp, clusters, tally);
+        Indicates(id, clusters, confidence, tlp, read.Modified, tally);
+    }
+
+    private void Indicates(string id, List<string> clusters, int confidence, Tlp tlp, DateTimeOffset? modified, MispTally tally)
+    {
         foreach (var cluster in clusters)
         {
             var relationship = new IntelRelationship(MispIds.Relationship(id, IntelRelationship.Indicates, cluster), id, IntelRelationship.Indicates, cluster, _source.Id)
@@ -432,6 +448,307 @@ public sealed class MispEventReader
             }
         }
     }
+
+    /// <summary>
+    /// A MISP object. A <c>file</c>, <c>url</c> or <c>email</c> object describes one observable: its to_ids keys become
+    /// one indicator (<c>misp-object--&lt;uuid&gt;</c>) whose STIX pattern needs them together, compiled as any STIX pattern
+    /// is (the index holds the rarest value, the evaluator confirms the rest). Entries of list templates
+    /// (<c>domain-ip</c>, <c>ip-port</c>), relations a template does not join, and objects of other templates are read
+    /// attribute by attribute (any one is an indicator). See <see cref="MispObjectTemplates"/>.
+    /// </summary>
+    private void ReadObject(JsonElement obj, string at, EventContext context, MispProblems problems, MispTally tally)
+    {
+        if (obj.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add(at, $"expected a MISP object, found {MispJson.Shown(obj)}");
+            return;
+        }
+
+        var name = MispJson.String(obj, "name", at, problems)?.Trim();
+        var deleted = MispJson.Bool(obj, "deleted", at, problems) ?? false;
+        var distribution = Distribution(obj, at, context.Distribution, problems);
+        var known = false;
+        var together = false;
+        if (string.IsNullOrEmpty(name))
+        {
+            if (!obj.TryGetProperty("name", out var written) || written.ValueKind is JsonValueKind.String or JsonValueKind.Null)
+            {
+                problems.Add(MispJson.Member(at, "name"), "the object names no template, so what its attributes mean together is unknown; they were read one by one");
+            }
+
+            name = null;
+        }
+        else
+        {
+            known = MispObjectTemplates.TryFind(name, out together);
+        }
+
+        string? objectId = null;
+        if (together)
+        {
+            var uuid = MispJson.String(obj, "uuid", at, problems);
+            if (uuid is not null && MispIds.IsUuid(uuid))
+            {
+                objectId = MispIds.ObjectIndicator(uuid.ToLowerInvariant());
+            }
+            else if (!obj.TryGetProperty("uuid", out var written) || written.ValueKind is JsonValueKind.String or JsonValueKind.Null)
+            {
+                var what = uuid is null ? "the object has no uuid" : $"{MispJson.Quote(uuid)} is not a uuid";
+                problems.Add(MispJson.Member(at, "uuid"), $"{what}, which the {name} object's indicator id needs; its attributes were read one by one");
+            }
+        }
+
+        var modified = MispJson.Epoch(obj, "timestamp", at, problems);
+        if (MispJson.Array(obj, "Attribute", at, problems, "attributes") is not { } attributes)
+        {
+            if (objectId is not null)
+            {
+                Withdraw(objectId, modified, tally);
+            }
+
+            return;
+        }
+
+        if (objectId is null)
+        {
+            var j = 0;
+            foreach (var attribute in attributes.EnumerateArray())
+            {
+                var where = $"{at}.Attribute[{j++}]";
+                if (known)
+                {
+                    CheckType(attribute, where, name!, problems);
+                }
+
+                ReadAttribute(attribute, where, context, name, distribution, deleted, problems, tally);
+            }
+
+            return;
+        }
+
+        var keys = new List<(MispObjectRelation Meaning, AttributeRead Read)>();
+        var parts = new List<AttributeRead>();
+        var i = 0;
+        foreach (var attribute in attributes.EnumerateArray())
+        {
+            var where = $"{at}.Attribute[{i++}]";
+            if (Parse(attribute, where, deleted, problems, tally) is not { } read)
+            {
+                continue;
+            }
+
+            var relationName = MispJson.String(attribute, "object_relation", where, problems)?.Trim();
+            if (string.IsNullOrEmpty(relationName))
+            {
+                if (!attribute.TryGetProperty("object_relation", out var written) || written.ValueKind is JsonValueKind.String or JsonValueKind.Null)
+                {
+                    problems.Add(MispJson.Member(where, "object_relation"), $"the attribute has no object_relation, so its place in the {name} object is unknown; it was read on its own");
+                }
+
+                AddAttribute(read, context, name, distribution, problems, tally);
+                continue;
+            }
+
+            var meaning = MispObjectTemplates.Relation(name!, relationName);
+            if (meaning is null || meaning.Role == MispRelationRole.Alone || !Fits(read.Type, meaning))
+            {
+                if (meaning is not null && !Fits(read.Type, meaning))
+                {
+                    WrongType(where, name!, relationName, meaning, read.Type, problems);
+                }
+
+                AddAttribute(read, context, name, distribution, problems, tally);
+            }
+            else if (meaning.Role == MispRelationRole.Part)
+            {
+                parts.Add(read);
+            }
+            else if (meaning.Role == MispRelationRole.Key && !read.Indexable)
+            {
+                tally.Unsupported(read.Type);
+            }
+            else if (meaning.Role == MispRelationRole.Key && meaning.Path == "file:name" && read.Values.Any(v => v.Kind == IocKind.FilePath))
+            {
+                // A path cannot be confirmed with the file's hash (a scanned tree is collected from anywhere): on its own.
+                AddAttribute(read, context, name, distribution, problems, tally);
+            }
+            else
+            {
+                keys.Add((meaning, read));
+            }
+        }
+
+        if (!keys.Any(key => key.Meaning.Role == MispRelationRole.Key))
+        {
+            foreach (var (_, read) in keys)
+            {
+                tally.Unsupported(read.Type);
+            }
+
+            foreach (var read in parts)
+            {
+                AddAttribute(read, context, name, distribution, problems, tally);
+            }
+
+            Withdraw(objectId, modified, tally);
+            return;
+        }
+
+        AddObject(obj, at, objectId, name!, keys, modified, context, distribution, problems, tally);
+    }
+
+    /// <summary>The object's keys as one indicator whose pattern needs them all (the parts are covered by them).</summary>
+    private void AddObject(
+        JsonElement obj, string at, string id, string name, List<(MispObjectRelation Meaning, AttributeRead Read)> keys,
+        DateTimeOffset? modified, EventContext context, string? distribution, MispProblems problems, MispTally tally)
+    {
+        // The hashes of one file are one content: the strongest stands for them all (a scan always has SHA-256, and
+        // the weaker ones are computed only when the index holds such values).
+        var strongest = keys.Max(key => key.Meaning.Rank);
+        var comparisons = new List<(string Path, bool AllOf, List<string> Values)>();
+        var tags = new List<string>();
+        var labels = new List<string>();
+        var description = MispJson.String(obj, "comment", at, problems) is { Length: > 0 } comment ? comment : null;
+        foreach (var (meaning, read) in keys)
+        {
+            // Every key marks the object, a weaker hash left out of the pattern too.
+            tags.AddRange(MispTags.Names(read.Element, read.Where, problems));
+            if (MispJson.String(read.Element, "category", read.Where, problems) is { Length: > 0 } category && !labels.Contains(category))
+            {
+                labels.Add(category);
+            }
+
+            if (read.Modified is { } m && (modified is null || m > modified))
+            {
+                modified = m;
+            }
+
+            if (meaning.Rank > 0 && meaning.Rank < strongest)
+            {
+                continue;
+            }
+
+            if (meaning.Role == MispRelationRole.Confirm)
+            {
+                Compare(comparisons, meaning.Path!, meaning.AllOf, read.Raw);
+                continue;
+            }
+
+            foreach (var value in read.Values)
+            {
+                // A malware sample gives its MD5 (unless a stronger hash stands for the content) and its name; its path
+                // is not confirmed with the hash.
+                var path = meaning.Path ?? value.Kind switch
+                {
+                    IocKind.Md5 when strongest <= 1 => "file:hashes.MD5",
+                    IocKind.FileName => "file:name",
+                    _ => null,
+                };
+                if (path is not null)
+                {
+                    Compare(comparisons, path, meaning.AllOf, value.Kind is IocKind.Md5 or IocKind.Sha1 or IocKind.Sha256 ? value.Value.ToLowerInvariant() : value.Value);
+                }
+            }
+        }
+
+        var text = "[" + string.Join(" AND ", comparisons.OrderBy(c => MispObjectTemplates.Order(name, c.Path)).Select(Comparison)) + "]";
+        var pattern = Pattern.Parse(text);
+        var compiled = PatternCompiler.Compile(pattern);
+        labels.Add($"misp-object:{name}");
+        if (distribution is not null)
+        {
+            labels.Add(distribution);
+        }
+
+        var tlp = MispTags.MaxTlp(context.Tags.Concat(tags)) ?? _source.DefaultTlp;
+        var confidence = MispTags.MinConfidence(tags) ?? context.Confidence ?? _source.DefaultConfidence;
+        var (validFrom, validUntil) = Validity(obj, at, problems);
+        var indicator = new IntelIndicator(id, _source.Id)
+        {
+            PatternType = "stix",
+            PatternText = pattern.ToString(),
+            Pattern = pattern,
+            Complex = compiled.Complex,
+            Values = [.. compiled.Values.Select(v => v.ToIndicator(_source.Id, tlp, confidence, validFrom, validUntil, id))],
+            Labels = labels,
+            Tlp = tlp,
+            Confidence = confidence,
+            ValidFrom = validFrom,
+            ValidUntil = validUntil,
+            Modified = modified,
+            Description = description,
+        };
+        if (_catalog.Add(indicator))
+        {
+            tally.Indicators++;
+        }
+
+        context.Indicators.Add(id);
+        var clusters = new List<string>(context.Clusters);
+        foreach (var (_, read) in keys)
+        {
+            ReadGalaxies(read.Element, read.Where, tlp, clusters, problems, tally);
+        }
+
+        ReadGalaxyTags(tags, tlp, clusters, tally);
+        Indicates(id, clusters, confidence, tlp, modified, tally);
+
+        static void Compare(List<(string Path, bool AllOf, List<string> Values)> comparisons, string path, bool allOf, string value)
+        {
+            var at = comparisons.FindIndex(c => c.Path == path);
+            if (at < 0)
+            {
+                comparisons.Add((path, allOf, [value]));
+            }
+            else if (!comparisons[at].Values.Contains(value, StringComparer.Ordinal))
+            {
+                comparisons[at].Values.Add(value);
+            }
+        }
+
+        // Several values of one relation: alternatives (a file's names) as IN, or all required (an e-mail's recipients).
+        static string Comparison((string Path, bool AllOf, List<string> Values) c) =>
+            c.Values.Count == 1 ? $"{c.Path} = {Literal(c.Values[0])}"
+            : c.AllOf ? string.Join(" AND ", c.Values.Select(v => $"{c.Path} = {Literal(v)}"))
+            : $"{c.Path} IN ({string.Join(", ", c.Values.Select(Literal))})";
+
+        static string Literal(string value) => "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+    }
+
+    /// <summary>
+    /// For an object read attribute by attribute: reports an attribute whose type is not the one its template gives
+    /// its relation (a <c>domain-ip</c> object's <c>ip</c> written as a domain). It is still read, by its type.
+    /// </summary>
+    private static void CheckType(JsonElement attribute, string where, string template, MispProblems problems)
+    {
+        if (attribute.ValueKind == JsonValueKind.Object
+            && Text(attribute, "object_relation") is { Length: > 0 } relation
+            && MispObjectTemplates.Relation(template, relation) is { } meaning
+            && Text(attribute, "type") is { Length: > 0 } type
+            && !Fits(type, meaning))
+        {
+            WrongType(where, template, relation, meaning, type, problems);
+        }
+
+        static string? Text(JsonElement owner, string name)
+        {
+            try
+            {
+                return owner.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()?.Trim() : null;
+            }
+            catch (InvalidOperationException)
+            {
+                return null; // invalid UTF-8: reported where the attribute is read
+            }
+        }
+    }
+
+    private static bool Fits(string type, MispObjectRelation relation) => relation.Types.Contains(type, StringComparer.OrdinalIgnoreCase);
+
+    private static void WrongType(string where, string template, string relation, MispObjectRelation meaning, string type, MispProblems problems) =>
+        problems.Add(
+            MispJson.Member(where, "type"),
+            $"the {template} template gives '{relation}' the type {string.Join(" or ", meaning.Types.Select(t => $"'{t}'"))}, found {MispJson.Quote(type)}; the attribute was read on its own");
 
     /// <summary>
     /// <c>first_seen</c> / <c>last_seen</c> as the validity window (as misp-stix maps them to <c>valid_from</c> /
@@ -616,6 +933,9 @@ public sealed class MispEventReader
         JsonTokenType.Null => "null",
         _ => token.ToString(),
     };
+
+    /// <summary>An attribute that passed its checks: its value as written (trimmed), refanged, and mapped for the index.</summary>
+    private sealed record AttributeRead(JsonElement Element, string Where, string Id, string Type, string Value, string Raw, List<IndexValue> Values, bool Indexable, DateTimeOffset? Modified);
 
     /// <summary>What an event gives each of its attributes.</summary>
     private sealed record EventContext(List<string> Tags, Tlp? Tlp, int? Confidence, string? Distribution)

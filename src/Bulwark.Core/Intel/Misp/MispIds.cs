@@ -5,6 +5,9 @@ internal static class MispIds
 {
     public static string Indicator(string attributeUuid) => $"misp-attribute--{attributeUuid}";
 
+    /// <summary>The one indicator of a MISP object whose attributes describe one observable (a file, a URL, an e-mail).</summary>
+    public static string ObjectIndicator(string objectUuid) => $"misp-object--{objectUuid}";
+
     /// <summary>An event is a STIX report; misp-stix gives it the event's uuid too.</summary>
     public static string Report(string eventUuid) => $"report--{eventUuid}";
 

@@ -14,7 +14,7 @@ public sealed record MispReadResult
 
     public int Events { get; init; }
 
-    /// <summary>Attributes with <c>to_ids</c> true that became indicators.</summary>
+    /// <summary>Indicators taken: one per <c>to_ids</c> attribute read on its own, one per <c>file</c>, <c>url</c> or <c>email</c> object.</summary>
     public int Indicators { get; init; }
 
     /// <summary>Attributes with <c>to_ids</c> false: read, counted, not indexed.</summary>

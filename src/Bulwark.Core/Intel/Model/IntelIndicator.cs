@@ -4,13 +4,14 @@ using Bulwark.Core.Intel.Patterning;
 namespace Bulwark.Core.Intel.Model;
 
 /// <summary>
-/// One indicator: a STIX <c>indicator</c>, a MISP attribute with <c>to_ids</c>, or a value of a plain list.
+/// One indicator: a STIX <c>indicator</c>, a MISP attribute with <c>to_ids</c> (or a MISP object describing one
+/// observable), or a value of a plain list.
 /// <see cref="Values"/> are the exact values the IOC index holds for it (each with
 /// <see cref="IocIndicator.Reference"/> = <see cref="Id"/>). When the pattern is more than an OR of equalities
 /// (<see cref="Pattern"/> set and <see cref="Complex"/> true), the values are only the pre-filter: a hit on one
 /// of them makes the pattern be evaluated on the event; a pattern with no indexable value cannot match.
 /// </summary>
-/// <param name="Id">STIX id, or <c>misp-attribute--&lt;uuid&gt;</c>, or <c>list--&lt;source&gt;:&lt;line&gt;</c>.</param>
+/// <param name="Id">STIX id, or <c>misp-attribute--&lt;uuid&gt;</c> / <c>misp-object--&lt;uuid&gt;</c>, or <c>list--&lt;source&gt;:&lt;line&gt;</c>.</param>
 /// <param name="Source">The intel source it came from (<see cref="IntelSource.Id"/>).</param>
 public sealed record IntelIndicator(string Id, string Source)
 {

@@ -152,6 +152,49 @@ public static class PatternCompiler
         return all;
     }
 
-    private static List<IndexValue>? Smallest(IEnumerable<List<IndexValue>?> parts) =>
-        parts.Where(p => p is not null).MinBy(p => p!.Count);
+    /// <summary>
+    /// The fewest values every match must contain (fewer index hits to evaluate), and among as few the strongest (a
+    /// SHA-256 before a file name): an AND of several one-value comparisons is selected by its rarest value, whatever
+    /// order it was written in.
+    /// </summary>
+    private static List<IndexValue>? Smallest(IEnumerable<List<IndexValue>?> parts)
+    {
+        List<IndexValue>? best = null;
+        foreach (var part in parts)
+        {
+            if (part is not null && (best is null || part.Count < best.Count || (part.Count == best.Count && Weakest(part) > Weakest(best))))
+            {
+                best = part;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>How rarely a value of the weakest kind in <paramref name="values"/> hits unrelated events: higher is rarer.</summary>
+    private static int Weakest(List<IndexValue> values)
+    {
+        var weakest = int.MaxValue;
+        foreach (var value in values)
+        {
+            weakest = Math.Min(weakest, Strength(value.Kind));
+        }
+
+        return weakest;
+    }
+
+    private static int Strength(IocKind kind) => kind switch
+    {
+        IocKind.Sha256 => 10,
+        IocKind.Sha1 => 9,
+        IocKind.Md5 => 8,
+        IocKind.Url => 7,
+        IocKind.Email => 6,
+        IocKind.IPv4 or IocKind.IPv6 => 5,
+        IocKind.FilePath => 4,
+        IocKind.Domain => 3,
+        IocKind.CidrV4 or IocKind.CidrV6 => 2,
+        IocKind.FileName => 1,
+        _ => 0,
+    };
 }

@@ -31,6 +31,7 @@ internal sealed partial class StixObjectReader
     private readonly string _where;
     private readonly string _at;
     private bool _failed;
+    private List<string> _granular = [];
 
     private StixObjectReader(StixReadContext context, JsonElement element, string where, string at)
     {
@@ -148,6 +149,9 @@ internal sealed partial class StixObjectReader
             return;
         }
 
+        StixCustomContent.Check(_object, Problem);
+        _granular = type == "marking-definition" ? [] : StixGranularMarkings.Covering(_object, type, Problem);
+
         switch (type)
         {
             case "marking-definition":
@@ -234,7 +238,7 @@ internal sealed partial class StixObjectReader
         var revoked = Bool("revoked");
         _context.Took("indicator");
         var source = Source.Id;
-        _context.Add(markings, tlp => _context.Catalog.Add(new IntelIndicator(id, source)
+        _context.Add(markings, _granular, tlp => _context.Catalog.Add(new IntelIndicator(id, source)
         {
             Name = name,
             Description = description,
@@ -268,7 +272,7 @@ internal sealed partial class StixObjectReader
         var revoked = Bool("revoked");
         _context.Took("relationship");
         var source = Source.Id;
-        _context.Add(markings, tlp => _context.Catalog.Add(new IntelRelationship(id, sourceRef, type, targetRef, source)
+        _context.Add(markings, _granular, tlp => _context.Catalog.Add(new IntelRelationship(id, sourceRef, type, targetRef, source)
         {
             Confidence = confidence,
             Tlp = tlp,
@@ -334,7 +338,7 @@ internal sealed partial class StixObjectReader
         _context.Took(type);
         var catalog = _context.Catalog;
         var source = Source.Id;
-        _context.Add(markings, tlp =>
+        _context.Add(markings, _granular, tlp =>
         {
             catalog.Add(item with { Tlp = tlp });
             if (sightingOf is not null)

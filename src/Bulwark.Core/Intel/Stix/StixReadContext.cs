@@ -11,7 +11,7 @@ namespace Bulwark.Core.Intel.Stix;
 internal sealed class StixReadContext(IntelSource source, IntelCatalog catalog, StixReadOptions options)
 {
     private readonly Dictionary<string, Tlp?> _markings = new(StringComparer.Ordinal);
-    private readonly List<(IReadOnlyList<string> Refs, Action<Tlp> Add)> _pending = [];
+    private readonly List<(IReadOnlyList<string> Refs, IReadOnlyList<string> Granular, Action<Tlp> Add)> _pending = [];
     private Dictionary<string, int> _taken = new(StringComparer.Ordinal);
     private Dictionary<string, int> _skipped = new(StringComparer.Ordinal);
     private int _problems;
@@ -41,27 +41,29 @@ internal sealed class StixReadContext(IntelSource source, IntelCatalog catalog, 
     public void Marking(string id, Tlp? tlp) => _markings[id] = TlpMarkings.OfId(id) ?? tlp;
 
     /// <summary>
-    /// Adds an object once its TLP is known: the strictest TLP among its markings, or the source's default when none is
-    /// a TLP marking. When a marking is not defined yet (a bundle may define it after its use), waits for the end of the read.
+    /// Adds an object once its TLP is known: the strictest TLP among its object markings (the source's default when
+    /// none is a TLP marking), raised to the strictest of <paramref name="granularRefs"/> (TLP granular markings on
+    /// what Bulwark keeps of the object; they only ever make it stricter). When a marking is not defined yet (a
+    /// bundle may define it after its use), waits for the end of the read.
     /// </summary>
-    public void Add(IReadOnlyList<string> markingRefs, Action<Tlp> add)
+    public void Add(IReadOnlyList<string> markingRefs, IReadOnlyList<string> granularRefs, Action<Tlp> add)
     {
-        if (Resolve(markingRefs, final: false) is { } tlp)
+        if (Resolve(markingRefs, granularRefs, final: false) is { } tlp)
         {
             add(tlp);
         }
         else
         {
-            _pending.Add((markingRefs, add));
+            _pending.Add((markingRefs, granularRefs, add));
         }
     }
 
     /// <summary>Adds what waited for markings (undefined ones are not TLP) and returns the tallies, starting new ones.</summary>
     public StixReadResult Finish(bool complete, int objects, string? specVersion)
     {
-        foreach (var (refs, add) in _pending)
+        foreach (var (refs, granular, add) in _pending)
         {
-            add(Resolve(refs, final: true)!.Value);
+            add(Resolve(refs, granular, final: true)!.Value);
         }
 
         _pending.Clear();
@@ -78,9 +80,21 @@ internal sealed class StixReadContext(IntelSource source, IntelCatalog catalog, 
         return result;
     }
 
-    private Tlp? Resolve(IReadOnlyList<string> refs, bool final)
+    private Tlp? Resolve(IReadOnlyList<string> refs, IReadOnlyList<string> granular, bool final)
     {
-        Tlp? max = null;
+        if (!TryStrictest(refs, final, out var marked) || !TryStrictest(granular, final, out var raised))
+        {
+            return null;
+        }
+
+        var tlp = marked ?? Source.DefaultTlp;
+        return raised is { } r && r > tlp ? r : tlp;
+    }
+
+    /// <summary>The strictest TLP among <paramref name="refs"/> (null when none is TLP); false while one is not defined yet.</summary>
+    private bool TryStrictest(IReadOnlyList<string> refs, bool final, out Tlp? max)
+    {
+        max = null;
         foreach (var id in refs)
         {
             Tlp? level;
@@ -98,7 +112,7 @@ internal sealed class StixReadContext(IntelSource source, IntelCatalog catalog, 
             }
             else
             {
-                return null;
+                return false;
             }
 
             if (level is { } l && (max is null || l > max))
@@ -107,6 +121,6 @@ internal sealed class StixReadContext(IntelSource source, IntelCatalog catalog, 
             }
         }
 
-        return max ?? Source.DefaultTlp;
+        return true;
     }
 }

@@ -11,6 +11,7 @@ public sealed class MispEventReaderTests
     private const string Hafnium = "misp-galaxy:threat-actor--4f05d6c1-3fc1-4567-91cd-dd4637cc38b5";
     private const string HafniumAttack = "misp-galaxy:mitre-intrusion-set=\"HAFNIUM - G0125\"";
     private const string ChinaChopper = "misp-galaxy:tool=\"China Chopper\"";
+    private const string FileObject = "misp-object--8ce4689a-6d51-404c-b1d7-37a50f36a5ac";
 
     private static readonly string[] IndicatorIds =
     [
@@ -24,7 +25,7 @@ public sealed class MispEventReaderTests
         "misp-attribute--89e531b2-306c-49ea-9fb9-d644c3d93cf3",
         "misp-attribute--3671cdc3-2762-40cf-9a67-57e4145cd9cb",
         "misp-attribute--f13b7d9a-3012-42d8-8b87-1ff0be334c1b",
-        "misp-attribute--7792d9be-4c19-4845-b6fb-b859cd1c6775",
+        FileObject,
         "misp-attribute--175b279a-2287-4df6-98b0-66a2c35d134c",
     ];
 
@@ -68,7 +69,8 @@ public sealed class MispEventReaderTests
         Assert.Equal(
             [(IocKind.FilePath, @"C:\Program Files\Microsoft\Exchange Server\V15\FrontEnd\HttpProxy\owa\auth\8Lw7tAhF9i1pJnRo.aspx")],
             ValuesOf(catalog, "f13b7d9a-3012-42d8-8b87-1ff0be334c1b"));
-        Assert.Equal([(IocKind.Sha256, "a291305f181e24fe7194154b4cd355ccb039d5765709c80999e392efec69c90a")], ValuesOf(catalog, "7792d9be-4c19-4845-b6fb-b859cd1c6775"));
+        // The file object's one to_ids key (its name is not to_ids) is its indicator.
+        Assert.Equal([(IocKind.Sha256, "a291305f181e24fe7194154b4cd355ccb039d5765709c80999e392efec69c90a")], catalog.GetIndicator(FileObject)!.Values.Select(v => (v.Kind, v.Value)));
         Assert.Equal([(IocKind.IPv4, "5.254.43.18")], ValuesOf(catalog, "175b279a-2287-4df6-98b0-66a2c35d134c"));
     }
 
@@ -104,8 +106,14 @@ public sealed class MispEventReaderTests
         var url = catalog.GetIndicator("misp-attribute--1f59a8b6-e900-457e-93f2-546ad908c3f4")!;
         Assert.Equal("url:http://owa-update.example/owa/auth/errorEE.aspx", url.PatternText); // refanged
 
-        var objectAttribute = catalog.GetIndicator("misp-attribute--7792d9be-4c19-4845-b6fb-b859cd1c6775")!;
-        Assert.Equal(["Payload delivery", "sha256", "misp-object:file", "distribution:all-communities"], objectAttribute.Labels);
+        var file = catalog.GetIndicator(FileObject)!;
+        Assert.Equal(["Payload delivery", "misp-object:file", "distribution:all-communities"], file.Labels);
+        Assert.Equal(("stix", "[file:hashes.'SHA-256' = 'a291305f181e24fe7194154b4cd355ccb039d5765709c80999e392efec69c90a']", false), (file.PatternType, file.PatternText, file.Complex));
+        Assert.Equal((Tlp.Green, 75, DateTimeOffset.FromUnixTimeSeconds(1614729600)), (file.Tlp, file.Confidence, file.Modified));
+        Assert.Null(catalog.GetIndicator("misp-attribute--7792d9be-4c19-4845-b6fb-b859cd1c6775"));
+
+        // The ip-port object is a list: its address is an indicator on its own.
+        Assert.Equal(["Network activity", "ip-dst", "misp-object:ip-port", "distribution:all-communities"], catalog.GetIndicator("misp-attribute--175b279a-2287-4df6-98b0-66a2c35d134c")!.Labels);
     }
 
     [Fact]
@@ -288,6 +296,7 @@ public sealed class MispEventReaderTests
                 "wrong.json: Event.Galaxy: expected an array of galaxies, found an object; no galaxies were read from it",
                 "wrong.json: Event.Attribute: expected an array of attributes, found the string 'x'; no attributes were read from it",
                 "wrong.json: Event.Object[0]: expected a MISP object, found the string 'not an object'",
+                "wrong.json: Event.Object[1].uuid: the object has no uuid, which the file object's indicator id needs; its attributes were read one by one",
                 "wrong.json: Event.Object[1].Attribute[0].value: expected a string, found the number '42'",
                 "wrong.json: Event.Object[1].Attribute[1].to_ids: expected true or false, found the string 'yes'",
                 "wrong.json: Event.Object[1].Attribute[2].type: expected a string, found an array",

@@ -53,6 +53,25 @@ public sealed class PatternCompilerTests
         Assert.Equal([new IndexValue(IocKind.Domain, "evil.example")], compiled.Values);
     }
 
+    [Theory]
+    [InlineData("[file:name = 'OutlookZH.aspx' AND file:hashes.'SHA-256' = 'a291305f181e24fe7194154b4cd355ccb039d5765709c80999e392efec69c90a']")]
+    [InlineData("[file:hashes.'SHA-256' = 'a291305f181e24fe7194154b4cd355ccb039d5765709c80999e392efec69c90a' AND file:name = 'OutlookZH.aspx']")]
+    public void And_of_single_values_is_selected_by_the_strongest_whatever_the_order(string pattern)
+    {
+        var compiled = Compile(pattern);
+
+        Assert.True(compiled.Complex);
+        Assert.Equal([new IndexValue(IocKind.Sha256, "a291305f181e24fe7194154b4cd355ccb039d5765709c80999e392efec69c90a")], compiled.Values);
+    }
+
+    [Fact]
+    public void Fewer_values_still_win_over_stronger_ones()
+    {
+        var compiled = Compile("[file:hashes.MD5 IN ('d41d8cd98f00b204e9800998ecf8427e', 'b75f163ca9b9240bf4b37ad92bc7556b') AND file:name = 'x.aspx']");
+
+        Assert.Equal([new IndexValue(IocKind.FileName, "x.aspx")], compiled.Values);
+    }
+
     [Fact]
     public void Or_between_observations_needs_every_branch_and_unions_them()
     {

@@ -19,17 +19,32 @@ public sealed class TaxiiClientParsingTests
 
         var e = await Assert.ThrowsAsync<TaxiiException>(() => client.GetApiRootAsync(Root, TestContext.Current.CancellationToken));
 
-        Assert.Equal("GET https://taxii.example/api1/: expected a TAXII 2.1 response (application/taxii+json;version=2.1), got 'application/json'", e.Message);
+        Assert.Equal("GET https://taxii.example/api1/: expected a TAXII 2.1 or 2.0 response (application/taxii+json;version=2.1 or application/vnd.oasis.taxii+json; version=2.0), got 'application/json'", e.Message);
     }
 
     [Fact]
-    public async Task A_taxii_20_response_is_refused()
+    public async Task Once_an_api_root_answered_in_2_1_a_taxii_20_answer_is_refused()
     {
-        var client = Client(() => Answer(HttpStatusCode.OK, "{\"title\":\"x\"}", "application/taxii+json;version=2.0"));
+        var ct = TestContext.Current.CancellationToken;
+        var client = new TaxiiClient(new HttpClient(new Canned(r => r.RequestUri!.AbsolutePath == "/taxii2/"
+            ? Answer(HttpStatusCode.OK, "{\"title\": \"T\", \"api_roots\": [\"/api1/\"]}")
+            : Answer(HttpStatusCode.OK, "{\"collections\": []}", "application/vnd.oasis.taxii+json; version=2.0"))));
+
+        var discovery = await client.DiscoverAsync(new Uri("https://taxii.example/taxii2/"), ct);
+        var e = await Assert.ThrowsAsync<TaxiiException>(() => client.GetCollectionsAsync(Root, ct));
+
+        Assert.Equal((TaxiiVersion.Taxii21, TaxiiVersion.Taxii21), (discovery.Version, client.VersionOf(Root)));
+        Assert.Equal("GET https://taxii.example/api1/collections/: expected a TAXII 2.1 response (application/taxii+json;version=2.1), got 'application/vnd.oasis.taxii+json; version=2.0'", e.Message);
+    }
+
+    [Fact]
+    public async Task A_taxii_20_version_other_than_2_0_is_refused()
+    {
+        var client = Client(() => Answer(HttpStatusCode.OK, "{\"title\":\"x\"}", "application/vnd.oasis.taxii+json; version=2.2"));
 
         var e = await Assert.ThrowsAsync<TaxiiException>(() => client.GetApiRootAsync(Root, TestContext.Current.CancellationToken));
 
-        Assert.Equal("GET https://taxii.example/api1/: expected a TAXII 2.1 response (application/taxii+json;version=2.1), got 'application/taxii+json; version=2.0'", e.Message);
+        Assert.Equal("GET https://taxii.example/api1/: expected a TAXII 2.1 or 2.0 response (application/taxii+json;version=2.1 or application/vnd.oasis.taxii+json; version=2.0), got 'application/vnd.oasis.taxii+json; version=2.2'", e.Message);
     }
 
     [Fact]
@@ -65,6 +80,31 @@ public sealed class TaxiiClientParsingTests
         Assert.Equal("GET https://taxii.example/api1/: api root.max_content_length must be a whole number of 0 or more, found the number -1", (await Assert.ThrowsAsync<TaxiiException>(() => negativeLength.GetApiRootAsync(Root, ct))).Message);
         Assert.Equal("GET https://taxii.example/api1/status/s/: status.status must be 'complete' or 'pending', found 'done'", (await Assert.ThrowsAsync<TaxiiException>(() => badStatus.GetStatusAsync(Root, "s", ct))).Message);
         Assert.Equal("GET https://taxii.example/api1/collections/c/manifest/: manifest.objects[0].date_added must be a TAXII timestamp, found 'yesterday'", (await Assert.ThrowsAsync<TaxiiException>(() => badDate.GetManifestAsync(Root, "c", null, ct))).Message);
+    }
+
+    [Theory]
+    [InlineData("items 0-1/*", "{\"type\": \"bundle\", \"objects\": [{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"c\"}]}", "the page holds 3 objects, more than its Content-Range items 0-1")]
+    [InlineData("items 5-6/10", "{\"type\": \"bundle\", \"objects\": [{\"id\": \"a\"}, {\"id\": \"b\"}]}", "asked for items from 0, the server answered items 5-6; stopped so as not to skip or repeat objects")]
+    [InlineData("bytes 0-10/20", "{\"type\": \"bundle\", \"objects\": []}", "the Content-Range header must be 'items first-last/total', found 'bytes 0-10/20'")]
+    [InlineData("items 1-0/2", "{\"type\": \"bundle\", \"objects\": []}", "the Content-Range header must be 'items first-last/total', found 'items 1-0/2'")]
+    [InlineData(null, "{\"type\": \"envelope\", \"objects\": []}", "bundle.type must be 'bundle', found 'envelope'")]
+    [InlineData(null, "{\"type\": \"bundle\", \"objects\": [\"indicator--x\"]}", "bundle.objects[0] must be a JSON object, found the string 'indicator--x'")]
+    public async Task A_taxii_20_page_that_misstates_its_range_or_is_no_bundle_stops_the_read(string? contentRange, string body, string error)
+    {
+        var client = Client(() =>
+        {
+            var response = Answer(contentRange is null ? HttpStatusCode.OK : HttpStatusCode.PartialContent, body, "application/vnd.oasis.stix+json; version=2.0");
+            if (contentRange is not null)
+            {
+                response.Content.Headers.TryAddWithoutValidation("Content-Range", contentRange);
+            }
+
+            return response;
+        });
+
+        var e = await Assert.ThrowsAsync<TaxiiException>(() => client.GetObjectsAsync(Root, "c", new TaxiiQuery { Limit = 2 }, TestContext.Current.CancellationToken));
+
+        Assert.Equal($"GET https://taxii.example/api1/collections/c/objects/?limit=2: {error}", e.Message);
     }
 
     [Fact]
