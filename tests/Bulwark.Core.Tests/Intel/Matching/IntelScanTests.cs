@@ -194,6 +194,37 @@ public sealed class IntelScanTests
     }
 
     [Fact]
+    public void A_complex_file_pattern_is_confirmed_on_the_file_its_hash_hits()
+    {
+        var shell = Path.Combine(Samples, "inetpub", "wwwroot", "aspnet_client", "system_web", "discover.aspx");
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(shell)));
+        var bundle = $$"""
+            {"type": "bundle", "id": "bundle--6e1103d6-6f85-4398-a753-44f5d465f67e", "objects": [
+              {"type": "indicator", "spec_version": "2.1", "id": "indicator--e5f1c2e8-0d6c-4f2c-9a5b-1e4c9a7f6b55",
+               "created": "2021-03-02T00:00:00Z", "modified": "2021-03-02T00:00:00Z", "name": "the shell by hash and name",
+               "pattern": "[file:hashes.'SHA-256' = '{{sha256}}' AND file:name = 'discover.aspx']", "pattern_type": "stix", "valid_from": "2021-03-02T00:00:00Z"},
+              {"type": "indicator", "spec_version": "2.1", "id": "indicator--f6a2d3f9-1e7d-4a3d-8b6c-2f5dab8a7c66",
+               "created": "2021-03-02T00:00:00Z", "modified": "2021-03-02T00:00:00Z", "name": "the same hash under another name",
+               "pattern": "[file:hashes.'SHA-256' = '{{sha256}}' AND file:name = 'supp0rt.aspx']", "pattern_type": "stix", "valid_from": "2021-03-02T00:00:00Z"}
+            ]}
+            """;
+        using var tree = new TempTree();
+        tree.Write("files.json", bundle);
+        var catalog = new IntelCatalog();
+        IntelLoader.Load(tree.Root, catalog);
+
+        var result = ScanWith(catalog, new PatternConfirmer().Confirm);
+
+        var intel = Assert.Single(result.Of(IntelDetections.IndicatorMatch.Id));
+        Assert.Equal(sha256, intel.Subject);
+        var evidence = Assert.Single(intel.Evidence);
+        Assert.Equal("indicator--e5f1c2e8-0d6c-4f2c-9a5b-1e4c9a7f6b55", evidence.Fields[IntelEvidence.IndicatorId]);
+
+        // Without the evaluator neither complex indicator matches.
+        Assert.Empty(ScanWith(catalog).Of(IntelDetections.IndicatorMatch.Id));
+    }
+
+    [Fact]
     public void Without_intel_the_same_scan_has_no_intel_findings_or_attribution()
     {
         var result = new Scanner(new ScanOptions
