@@ -153,38 +153,44 @@ public sealed class IocIndex
             return IocMatches.Empty;
         }
 
-        if (!System.Text.Ascii.IsValid(host))
+        // One pass from the last character gives the hash of every label suffix; the longest suffix in the table
+        // carries its parents' ids too, so the first hit from the longest down is the whole answer. Buffers are sized
+        // to the labels there are (stack memory is cleared, and most hosts have three or four).
+        var labelCount = host.Count('.') + 1;
+        if (labelCount > MaxLabels)
         {
-            return IocText.DomainKey(host) is { } ascii ? MatchDomain(ascii) : IocMatches.Empty;
+            return MatchDomainSlowly(host);
         }
 
-        // One pass from the last character gives the hash of every label suffix; the longest suffix in the table
-        // carries its parents' ids too, so the first hit from the longest down is the whole answer.
-        Span<int> starts = stackalloc int[MaxLabels];
-        Span<ulong> hashes = stackalloc ulong[MaxLabels];
+        Span<int> starts = stackalloc int[labelCount];
+        Span<ulong> hashes = stackalloc ulong[labelCount];
         var labels = 0;
         var state = StringTable.Start;
+        var wide = 0;
         for (var i = host.Length - 1; i >= 0; i--)
         {
-            state = StringTable.Step(state, StringTable.Fold(host[i]));
+            var c = host[i];
+            wide |= c;
+            state = StringTable.Step(state, StringTable.Fold(c));
             if (i == 0 || host[i - 1] == '.')
             {
-                if (labels == MaxLabels)
-                {
-                    return MatchDomainSlowly(host);
-                }
-
                 starts[labels] = i;
                 hashes[labels++] = StringTable.Finish(state, host.Length - i);
             }
         }
 
-        var strings = table.Strings;
+        if (wide >= 0x80)
+        {
+            // An internationalised name: looked up by its punycode, as the table holds it.
+            return IocText.DomainKey(host) is { } ascii && System.Text.Ascii.IsValid(ascii) ? MatchDomain(ascii) : IocMatches.Empty;
+        }
+
         for (var k = labels - 1; k >= 0; k--)
         {
-            if (strings.TryGetOrdinal(host[starts[k]..], hashes[k], out var ordinal))
+            var ids = table.MatchString(host[starts[k]..], hashes[k]);
+            if (!ids.IsEmpty)
             {
-                return new(table.Postings(ordinal));
+                return new(ids);
             }
         }
 
@@ -218,7 +224,7 @@ public sealed class IocIndex
     public IocMatches MatchUrl(scoped ReadOnlySpan<char> url)
     {
         char[]? rented = null;
-        var buffer = url.Length < StackLimit ? stackalloc char[StackLimit] : (rented = ArrayPool<char>.Shared.Rent(url.Length + 1));
+        var buffer = url.Length < StackLimit ? stackalloc char[url.Length + 1] : (rented = ArrayPool<char>.Shared.Rent(url.Length + 1));
         try
         {
             var length = IocText.NormalizeUrl(url, buffer, out var host);

@@ -21,6 +21,9 @@ namespace Bulwark.Core.Intel.Index;
 internal sealed class StringTable
 {
     private const ulong Prime = 0x100000001B3UL;
+
+    /// <summary>Set in a slot's low half when it holds an entry id rather than an ordinal + 1.</summary>
+    private const uint EntryFlag = 0x8000_0000;
     private static readonly ulong Seed = ((ulong)RandomNumberGenerator.GetInt32(int.MaxValue) * 0x9E3779B97F4A7C15UL) | 1;
 
     private readonly ValueStore? _values;
@@ -36,7 +39,8 @@ internal sealed class StringTable
     /// <param name="values">The index's values.</param>
     /// <param name="keyEntries">For each key, an entry whose value is exactly the key, or -1.</param>
     /// <param name="suffixes">Hash character by character from the end (<see cref="Step"/>), so that a domain walk can hash every suffix in one pass; otherwise an ordinal table hashes eight bytes at a time.</param>
-    public StringTable(IReadOnlyList<string> keys, bool ignoreCase, ValueStore? values, int[] keyEntries, bool suffixes = false)
+    /// <param name="single">For each key, true when its whole result is its key entry alone: the slot then holds that entry, and a hit reads nothing else.</param>
+    public StringTable(IReadOnlyList<string> keys, bool ignoreCase, ValueStore? values, int[] keyEntries, bool suffixes = false, bool[]? single = null)
     {
         _ignoreCase = ignoreCase;
         _suffixes = suffixes;
@@ -64,7 +68,8 @@ internal sealed class StringTable
                 slot = (slot + 1) & _mask;
             }
 
-            _slots[slot] = (hash & 0xFFFF_FFFF_0000_0000UL) | (uint)(ordinal + 1);
+            var payload = single is not null && single[ordinal] ? EntryFlag | (uint)keyEntries[ordinal] : (uint)(ordinal + 1);
+            _slots[slot] = (hash & 0xFFFF_FFFF_0000_0000UL) | payload;
         }
     }
 
@@ -72,16 +77,19 @@ internal sealed class StringTable
 
     public int Count => _keyEntries.Length;
 
-    public bool TryGetOrdinal(scoped ReadOnlySpan<char> key, out int ordinal) => TryGetOrdinal(key, Hash(key, _ignoreCase, _suffixes), out ordinal);
-
-    /// <summary>As <see cref="TryGetOrdinal(ReadOnlySpan{char}, out int)"/>, with the key's <see cref="Hash"/> already known.</summary>
+    /// <summary>
+    /// Finds <paramref name="key"/> (whose <see cref="Hash"/> is <paramref name="hash"/>): either the one entry its
+    /// result is (<paramref name="entry"/>, and <paramref name="ordinal"/> -1) or its ordinal (and entry -1).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryGetOrdinal(scoped ReadOnlySpan<char> key, ulong hash, out int ordinal)
+    public bool TryFind(scoped ReadOnlySpan<char> key, ulong hash, out int ordinal, out int entry)
     {
+        ordinal = -1;
+        entry = -1;
+
         // The small filter answers most misses from cache; the slots are read only for keys it may hold.
         if (!_filter.MayContain(hash))
         {
-            ordinal = -1;
             return false;
         }
 
@@ -89,19 +97,27 @@ internal sealed class StringTable
         var slot = (int)hash & _mask;
         while (true)
         {
-            var entry = _slots[slot];
-            if (entry == 0)
+            var content = _slots[slot];
+            if (content == 0)
             {
-                ordinal = -1;
                 return false;
             }
 
-            if ((entry & 0xFFFF_FFFF_0000_0000UL) == tag)
+            if ((content & 0xFFFF_FFFF_0000_0000UL) == tag)
             {
-                var candidate = (int)(uint)entry - 1;
-                if (KeyEquals(candidate, key))
+                var low = (uint)content;
+                if ((low & EntryFlag) != 0)
                 {
-                    ordinal = candidate;
+                    var candidate = (int)(low & ~EntryFlag);
+                    if (EntryEquals(candidate, key))
+                    {
+                        entry = candidate;
+                        return true;
+                    }
+                }
+                else if (KeyEquals((int)low - 1, key))
+                {
+                    ordinal = (int)low - 1;
                     return true;
                 }
             }
@@ -109,6 +125,8 @@ internal sealed class StringTable
             slot = (slot + 1) & _mask;
         }
     }
+
+    public ulong HashOf(scoped ReadOnlySpan<char> key) => Hash(key, _ignoreCase, _suffixes);
 
     /// <summary>
     /// The table hash of <paramref name="key"/>: <see cref="Step"/> over its (folded) characters from last to first,
@@ -223,11 +241,11 @@ internal sealed class StringTable
     private bool KeyEquals(int ordinal, scoped ReadOnlySpan<char> key)
     {
         var entry = _keyEntries[ordinal];
-        if (entry < 0)
-        {
-            return TextEquals(_unspelled[ordinal], key, _ignoreCase);
-        }
+        return entry < 0 ? TextEquals(_unspelled[ordinal], key, _ignoreCase) : EntryEquals(entry, key);
+    }
 
+    private bool EntryEquals(int entry, scoped ReadOnlySpan<char> key)
+    {
         var bytes = _values![entry];
         if (System.Text.Ascii.IsValid(bytes))
         {

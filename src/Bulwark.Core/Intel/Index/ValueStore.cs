@@ -9,7 +9,13 @@ namespace Bulwark.Core.Intel.Index;
 /// </summary>
 internal sealed class ValueStore(byte[] bytes, int[] starts)
 {
+    /// <summary>0, 1, 2, …: a one-entry result is a one-element slice of this, read straight from a table's slot.</summary>
+    private readonly int[] _ids = [.. Enumerable.Range(0, starts.Length - 1)];
+
     public int Count => starts.Length - 1;
+
+    /// <summary>The entry ids <c>[entry]</c>, without allocating.</summary>
+    public ReadOnlySpan<int> One(int entry) => _ids.AsSpan(entry, 1);
 
     public ReadOnlySpan<byte> this[int index] => bytes.AsSpan(starts[index], starts[index + 1] - starts[index]);
 

@@ -17,6 +17,7 @@ internal sealed class ValueTable<TKey>
     private int[] _postings = [];
 
     private int _frozenCount = -1;
+    private ValueStore? _values;
 
     public Dictionary<TKey, int> Map { get; } = new();
 
@@ -108,7 +109,14 @@ internal sealed class ValueTable<TKey>
                 }
             }
 
-            Strings = new StringTable(texts, ignoreCase, values, keyEntries, suffixes: parentDomains);
+            var single = new bool[texts.Length];
+            for (var k = 0; k < texts.Length; k++)
+            {
+                single[k] = keyEntries[k] >= 0 && offsets[k + 1] - offsets[k] == 1;
+            }
+
+            _values = values;
+            Strings = new StringTable(texts, ignoreCase, values, keyEntries, suffixes: parentDomains, single);
             Map.Clear();
             Map.TrimExcess();
         }
@@ -126,7 +134,18 @@ internal sealed class ValueTable<TKey>
 
     /// <summary>Entry ids for a string key (folded or not as the table was frozen), or none.</summary>
     public ReadOnlySpan<int> MatchString(scoped ReadOnlySpan<char> key) =>
-        _frozenCount > 0 && Strings.TryGetOrdinal(key, out var ordinal) ? Postings(ordinal) : default;
+        _frozenCount > 0 ? MatchString(key, Strings.HashOf(key)) : default;
+
+    /// <summary>As <see cref="MatchString(ReadOnlySpan{char})"/>, with the key's table hash already known.</summary>
+    public ReadOnlySpan<int> MatchString(scoped ReadOnlySpan<char> key, ulong hash)
+    {
+        if (!Strings.TryFind(key, hash, out var ordinal, out var entry))
+        {
+            return default;
+        }
+
+        return entry >= 0 ? _values!.One(entry) : Postings(ordinal);
+    }
 
     private static void AppendChain(int head, List<int> next, List<int> postings)
     {
