@@ -24,6 +24,9 @@ internal sealed class StringTable
 
     /// <summary>Set in a slot's low half when it holds an entry id rather than an ordinal + 1.</summary>
     private const uint EntryFlag = 0x8000_0000;
+
+    /// <summary>Set in a slot's spelling length when the spelling is not all ASCII.</summary>
+    private const uint WideFlag = 0x8000_0000;
     private static readonly ulong Seed = ((ulong)RandomNumberGenerator.GetInt32(int.MaxValue) * 0x9E3779B97F4A7C15UL) | 1;
 
     private readonly ValueStore? _values;
@@ -55,7 +58,7 @@ internal sealed class StringTable
         }
 
         var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, keys.Count * 2));
-        _slots = new ulong[capacity];
+        _slots = new ulong[capacity * 2];
         _filter = new BloomFilter(keys.Count);
         _mask = capacity - 1;
         for (var ordinal = 0; ordinal < keys.Count; ordinal++)
@@ -63,13 +66,21 @@ internal sealed class StringTable
             var hash = Hash(keys[ordinal], ignoreCase, suffixes);
             _filter.Add(hash);
             var slot = (int)hash & _mask;
-            while (_slots[slot] != 0)
+            while (_slots[slot * 2] != 0)
             {
                 slot = (slot + 1) & _mask;
             }
 
             var payload = single is not null && single[ordinal] ? EntryFlag | (uint)keyEntries[ordinal] : (uint)(ordinal + 1);
-            _slots[slot] = (hash & 0xFFFF_FFFF_0000_0000UL) | payload;
+            _slots[slot * 2] = (hash & 0xFFFF_FFFF_0000_0000UL) | payload;
+            if (keyEntries[ordinal] >= 0)
+            {
+                // Where the key's spelling lies in the value buffer, next to the tag: a hit reads one slot and the bytes.
+                var entry = keyEntries[ordinal];
+                var spelling = values![entry];
+                var length = (uint)spelling.Length | (System.Text.Ascii.IsValid(spelling) ? 0 : WideFlag);
+                _slots[(slot * 2) + 1] = ((ulong)(uint)values.StartOf(entry) << 32) | length;
+            }
         }
     }
 
@@ -97,29 +108,25 @@ internal sealed class StringTable
         var slot = (int)hash & _mask;
         while (true)
         {
-            var content = _slots[slot];
+            var content = _slots[slot * 2];
             if (content == 0)
             {
                 return false;
             }
 
-            if ((content & 0xFFFF_FFFF_0000_0000UL) == tag)
+            if ((content & 0xFFFF_FFFF_0000_0000UL) == tag && SpellingEquals(_slots[(slot * 2) + 1], (uint)content, key))
             {
                 var low = (uint)content;
                 if ((low & EntryFlag) != 0)
                 {
-                    var candidate = (int)(low & ~EntryFlag);
-                    if (EntryEquals(candidate, key))
-                    {
-                        entry = candidate;
-                        return true;
-                    }
+                    entry = (int)(low & ~EntryFlag);
                 }
-                else if (KeyEquals((int)low - 1, key))
+                else
                 {
                     ordinal = (int)low - 1;
-                    return true;
                 }
+
+                return true;
             }
 
             slot = (slot + 1) & _mask;
@@ -238,16 +245,17 @@ internal sealed class StringTable
         return true;
     }
 
-    private bool KeyEquals(int ordinal, scoped ReadOnlySpan<char> key)
+    /// <summary>Compares <paramref name="key"/> with the spelling a slot locates, or with an unspelled key.</summary>
+    private bool SpellingEquals(ulong spelling, uint payload, scoped ReadOnlySpan<char> key)
     {
-        var entry = _keyEntries[ordinal];
-        return entry < 0 ? TextEquals(_unspelled[ordinal], key, _ignoreCase) : EntryEquals(entry, key);
-    }
+        if (spelling == 0)
+        {
+            return (payload & EntryFlag) == 0 && TextEquals(_unspelled[(int)payload - 1], key, _ignoreCase);
+        }
 
-    private bool EntryEquals(int entry, scoped ReadOnlySpan<char> key)
-    {
-        var bytes = _values![entry];
-        if (System.Text.Ascii.IsValid(bytes))
+        var length = (uint)spelling;
+        var bytes = _values!.Slice((int)(spelling >> 32), (int)(length & ~WideFlag));
+        if ((length & WideFlag) == 0)
         {
             return bytes.Length == key.Length
                 && (_ignoreCase ? System.Text.Ascii.EqualsIgnoreCase(bytes, key) : System.Text.Ascii.Equals(bytes, key));
