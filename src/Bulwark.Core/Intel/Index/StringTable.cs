@@ -24,9 +24,6 @@ internal sealed class StringTable
 
     /// <summary>Set in a slot's low half when it holds an entry id rather than an ordinal + 1.</summary>
     private const uint EntryFlag = 0x8000_0000;
-
-    /// <summary>Set in a slot's spelling length when the spelling is not all ASCII.</summary>
-    private const uint WideFlag = 0x8000_0000;
     private static readonly ulong Seed = ((ulong)RandomNumberGenerator.GetInt32(int.MaxValue) * 0x9E3779B97F4A7C15UL) | 1;
 
     private readonly ValueStore? _values;
@@ -58,7 +55,7 @@ internal sealed class StringTable
         }
 
         var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, keys.Count * 2));
-        _slots = new ulong[capacity * 2];
+        _slots = new ulong[capacity];
         _filter = new BloomFilter(keys.Count);
         _mask = capacity - 1;
         for (var ordinal = 0; ordinal < keys.Count; ordinal++)
@@ -66,21 +63,13 @@ internal sealed class StringTable
             var hash = Hash(keys[ordinal], ignoreCase, suffixes);
             _filter.Add(hash);
             var slot = (int)hash & _mask;
-            while (_slots[slot * 2] != 0)
+            while (_slots[slot] != 0)
             {
                 slot = (slot + 1) & _mask;
             }
 
             var payload = single is not null && single[ordinal] ? EntryFlag | (uint)keyEntries[ordinal] : (uint)(ordinal + 1);
-            _slots[slot * 2] = (hash & 0xFFFF_FFFF_0000_0000UL) | payload;
-            if (keyEntries[ordinal] >= 0)
-            {
-                // Where the key's spelling lies in the value buffer, next to the tag: a hit reads one slot and the bytes.
-                var entry = keyEntries[ordinal];
-                var spelling = values![entry];
-                var length = (uint)spelling.Length | (System.Text.Ascii.IsValid(spelling) ? 0 : WideFlag);
-                _slots[(slot * 2) + 1] = ((ulong)(uint)values.StartOf(entry) << 32) | length;
-            }
+            _slots[slot] = (hash & 0xFFFF_FFFF_0000_0000UL) | payload;
         }
     }
 
@@ -108,25 +97,29 @@ internal sealed class StringTable
         var slot = (int)hash & _mask;
         while (true)
         {
-            var content = _slots[slot * 2];
+            var content = _slots[slot];
             if (content == 0)
             {
                 return false;
             }
 
-            if ((content & 0xFFFF_FFFF_0000_0000UL) == tag && SpellingEquals(_slots[(slot * 2) + 1], (uint)content, key))
+            if ((content & 0xFFFF_FFFF_0000_0000UL) == tag)
             {
                 var low = (uint)content;
                 if ((low & EntryFlag) != 0)
                 {
-                    entry = (int)(low & ~EntryFlag);
+                    var candidate = (int)(low & ~EntryFlag);
+                    if (EntryEquals(candidate, key))
+                    {
+                        entry = candidate;
+                        return true;
+                    }
                 }
-                else
+                else if (KeyEquals((int)low - 1, key))
                 {
                     ordinal = (int)low - 1;
+                    return true;
                 }
-
-                return true;
             }
 
             slot = (slot + 1) & _mask;
@@ -245,17 +238,16 @@ internal sealed class StringTable
         return true;
     }
 
-    /// <summary>Compares <paramref name="key"/> with the spelling a slot locates, or with an unspelled key.</summary>
-    private bool SpellingEquals(ulong spelling, uint payload, scoped ReadOnlySpan<char> key)
+    private bool KeyEquals(int ordinal, scoped ReadOnlySpan<char> key)
     {
-        if (spelling == 0)
-        {
-            return (payload & EntryFlag) == 0 && TextEquals(_unspelled[(int)payload - 1], key, _ignoreCase);
-        }
+        var entry = _keyEntries[ordinal];
+        return entry < 0 ? TextEquals(_unspelled[ordinal], key, _ignoreCase) : EntryEquals(entry, key);
+    }
 
-        var length = (uint)spelling;
-        var bytes = _values!.Slice((int)(spelling >> 32), (int)(length & ~WideFlag));
-        if ((length & WideFlag) == 0)
+    private bool EntryEquals(int entry, scoped ReadOnlySpan<char> key)
+    {
+        var bytes = _values![entry];
+        if (System.Text.Ascii.IsValid(bytes))
         {
             return bytes.Length == key.Length
                 && (_ignoreCase ? System.Text.Ascii.EqualsIgnoreCase(bytes, key) : System.Text.Ascii.Equals(bytes, key));

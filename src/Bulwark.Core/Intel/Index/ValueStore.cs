@@ -19,12 +19,6 @@ internal sealed class ValueStore(byte[] bytes, int[] starts)
 
     public ReadOnlySpan<byte> this[int index] => bytes.AsSpan(starts[index], starts[index + 1] - starts[index]);
 
-    /// <summary>Where value <paramref name="index"/> starts in the buffer.</summary>
-    public int StartOf(int index) => starts[index];
-
-    /// <summary><paramref name="length"/> bytes of the buffer from <paramref name="start"/> (a value a table located).</summary>
-    public ReadOnlySpan<byte> Slice(int start, int length) => bytes.AsSpan(start, length);
-
     /// <summary>
     /// True when value <paramref name="index"/> is <paramref name="text"/>: exactly, or with
     /// <paramref name="ignoreCase"/> as <see cref="StringTable.Fold(char)"/> folds.
