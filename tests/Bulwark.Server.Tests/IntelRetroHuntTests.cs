@@ -211,7 +211,7 @@ public abstract class IntelRetroHuntServerTests<TServer> : IClassFixture<TServer
         var hunt = await UploadBundleAsync("retro-raise", Indicator(1, "[ipv4-addr:value = '192.0.2.180']", 85));
 
         // Each organisation gets its intel finding and its SSRF attributed; only A's open incident is raised.
-        Assert.Equal((2, 2), (hunt.GetProperty("found").GetInt32(), hunt.GetProperty("attributed").GetInt32()));
+        Assert.Equal((2, 2, 1), (hunt.GetProperty("found").GetInt32(), hunt.GetProperty("attributed").GetInt32(), hunt.GetProperty("incidentsRaised").GetInt32()));
         Assert.Equal(1, _server.Services.GetRequiredService<CurrentIntel>().LastRetroHunt!.IncidentsRaised);
         var after = Assert.Single(await IncidentsAsync(_server.As(a.AdminToken), "", ct));
         Assert.Equal(

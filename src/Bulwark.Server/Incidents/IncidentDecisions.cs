@@ -220,10 +220,7 @@ public sealed partial class IncidentDecisions(
         var source = await db.Incidents.AsNoTracking().FirstAsync(i => i.Id == fromId, ct);
         target.FirstSeen = Earliest(Earliest(target.FirstSeen, source.FirstSeen), findings.Select(f => f.FirstSeen ?? f.LastSeen).Min());
         target.LastSeen = Latest(Latest(target.LastSeen, source.LastSeen), findings.Select(f => f.LastSeen ?? f.FirstSeen).Max());
-        if (IncidentGrouping.IsWorse(source.Severity, source.Confidence, target.Severity, target.Confidence))
-        {
-            (target.Title, target.Severity, target.Confidence) = (source.Title, source.Severity, source.Confidence);
-        }
+        IncidentGrouping.TakeWorse(target, source.Title, source.Severity, source.Confidence);
 
         target.UpdatedAt = now;
         await db.SaveChangesAsync(ct);

@@ -39,7 +39,7 @@ public static class IntelViews
     /// <summary>Something not taken, with the file (or source and object) and where in it.</summary>
     public sealed record ProblemView(string File, string Where, string Message);
 
-    public sealed record RetroHuntView(DateTimeOffset At, DateTimeOffset Since, int Organisations, int Examined, int Found, int Attributed);
+    public sealed record RetroHuntView(DateTimeOffset At, DateTimeOffset Since, int Organisations, int Examined, int Found, int Attributed, int IncidentsRaised);
 
     public sealed record FileView(string Name, long Size, string Sha256, DateTimeOffset AddedAt);
 
@@ -114,5 +114,5 @@ public static class IntelViews
     public static ProblemView Problem(IntelProblem p) => new(p.File, p.Where, p.Message);
 
     public static RetroHuntView? RetroHunt(RetroHuntOutcome? o) =>
-        o is null ? null : new(o.At, o.Since, o.Organisations, o.Examined, o.Found, o.Attributed);
+        o is null ? null : new(o.At, o.Since, o.Organisations, o.Examined, o.Found, o.Attributed, o.IncidentsRaised);
 }
