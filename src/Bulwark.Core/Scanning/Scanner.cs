@@ -27,11 +27,12 @@ public sealed class Scanner
     {
         if (options.Intel is { } intel)
         {
-            var files = new IntelFileDetector(intel, options.ConfirmPattern is null ? null : new PatternConfirmer());
+            var patterns = new PatternConfirmer();
+            var files = new IntelFileDetector(intel, options.ConfirmPattern is null ? null : patterns);
             var text = new IntelTextDetector(intel);
             options = options with
             {
-                LogDetectors = [.. options.LogDetectors, new IntelLogDetector(intel, options.ConfirmPattern), .. (text.Any ? [text] : Array.Empty<ILogDetector>())],
+                LogDetectors = [.. options.LogDetectors, new IntelLogDetector(intel, options.ConfirmPattern, patterns), .. (text.Any ? [text] : Array.Empty<ILogDetector>())],
                 FileDetectors = [.. options.FileDetectors, files],
                 LegacyHashes = options.LegacyHashes || files.WantsLegacyHashes,
             };

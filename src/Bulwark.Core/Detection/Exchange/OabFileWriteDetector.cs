@@ -9,20 +9,16 @@ public sealed partial class OabFileWriteDetector : ILogDetector
 {
     public IReadOnlyCollection<LogKind> Kinds { get; } = [LogKind.OabGenerator];
 
-    public IReadOnlyCollection<string> Prefilter { get; } = ["Download failed and temporary file"];
+    /// <summary>The message the OAB generator writes when a download fails (every line this detector reads holds it).</summary>
+    internal const string TemporaryFileMessage = "Download failed and temporary file";
+
+    public IReadOnlyCollection<string> Prefilter { get; } = [TemporaryFileMessage];
 
     public IReadOnlyList<Findings.Detection> Detections { get; } = [ExchangeDetections.OabFileWrite];
 
     public void Inspect(LogEvent e, FindingCollector findings)
     {
-        var m = TemporaryFile().Match(e.Raw);
-        if (!m.Success)
-        {
-            return;
-        }
-
-        var path = m.Groups["path"].Value.Trim().Trim('\'', '"');
-        if (IsOabFolder(path))
+        if (TemporaryFilePath(e.Raw) is not { } path || IsOabFolder(path))
         {
             return;
         }
@@ -41,6 +37,13 @@ public sealed partial class OabFileWriteDetector : ILogDetector
         }
 
         return p.Contains("\\ClientAccess\\OAB\\", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The temporary file a failed OAB download names (quotes removed), or null when the line names none.</summary>
+    internal static string? TemporaryFilePath(string line)
+    {
+        var m = TemporaryFile().Match(line);
+        return m.Success ? m.Groups["path"].Value.Trim().Trim('\'', '"') : null;
     }
 
     private static string Truncate(string s) => s.Length <= 500 ? s : s[..500] + "…";

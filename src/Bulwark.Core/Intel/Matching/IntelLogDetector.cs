@@ -27,13 +27,15 @@ public sealed class IntelLogDetector : ILogDetector, ICompletingDetector
     private readonly IntelSet _intel;
     private readonly RequestMatcher _matcher;
     private readonly Func<IntelIndicator, LogEvent, bool>? _confirm;
-    private readonly ConcurrentDictionary<string, PatternEvaluator?> _evaluators = new(StringComparer.Ordinal);
+    private readonly PatternConfirmer _patterns;
     private readonly ConditionalWeakTable<FindingCollector, ConcurrentDictionary<string, Window>> _windows = [];
 
     /// <param name="intel">The intel set to match.</param>
     /// <param name="confirm">Evaluates a complex indicator's pattern on the event; without it complex indicators never match.</param>
-    public IntelLogDetector(IntelSet intel, Func<IntelIndicator, LogEvent, bool>? confirm = null)
+    /// <param name="patterns">Prepares multi-observation patterns (shared with the file detector); one of its own otherwise.</param>
+    public IntelLogDetector(IntelSet intel, Func<IntelIndicator, LogEvent, bool>? confirm = null, PatternConfirmer? patterns = null)
     {
+        _patterns = patterns ?? new PatternConfirmer();
         _intel = intel;
         _matcher = new RequestMatcher(intel);
         _confirm = confirm;
@@ -165,13 +167,7 @@ public sealed class IntelLogDetector : ILogDetector, ICompletingDetector
         return _confirm(indicator, e);
     }
 
-    private PatternEvaluator? Evaluator(IntelIndicator indicator) =>
-        indicator.Pattern is not { } pattern
-            ? null
-            : _evaluators.GetOrAdd(indicator.Id, static (_, p) => Prepare(p), pattern);
-
-    private static PatternEvaluator? Prepare(Patterning.Pattern pattern) =>
-        PatternEvaluator.TryCreate(pattern, out var evaluator, out _) ? evaluator : null;
+    private PatternEvaluator? Evaluator(IntelIndicator indicator) => _patterns.EvaluatorFor(indicator);
 
     /// <summary>The events of one scan that hit one multi-observation indicator, in the order they were seen.</summary>
     private sealed class Window

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Bulwark.Core.Detection;
+using Bulwark.Core.Detection.Exchange;
 using Bulwark.Core.Findings;
 using Bulwark.Core.Intel.Index;
 using Bulwark.Core.Sources;
@@ -30,7 +31,7 @@ public sealed partial class IntelTextDetector : ILogDetector
         var index = intel.Index;
         _urls = index.CountOf(IocKind.Url) + index.CountOf(IocKind.Domain) > 0;
         _paths = index.CountOf(IocKind.FilePath) + index.CountOf(IocKind.FileName) > 0;
-        Prefilter = [.. (_urls ? ["://"] : Array.Empty<string>()), .. (_paths ? [TemporaryFileText] : Array.Empty<string>())];
+        Prefilter = [.. (_urls ? ["://"] : Array.Empty<string>()), .. (_paths ? [OabFileWriteDetector.TemporaryFileMessage] : Array.Empty<string>())];
     }
 
     /// <summary>True when the intel set holds anything these lines can hit; the scanner adds the detector only then.</summary>
@@ -41,8 +42,6 @@ public sealed partial class IntelTextDetector : ILogDetector
     public IReadOnlyCollection<string> Prefilter { get; }
 
     public IReadOnlyList<Findings.Detection> Detections { get; } = [IntelDetections.IndicatorMatch];
-
-    private const string TemporaryFileText = "Download failed and temporary file";
 
     public void Inspect(LogEvent e, FindingCollector findings)
     {
@@ -65,9 +64,8 @@ public sealed partial class IntelTextDetector : ILogDetector
             }
         }
 
-        if (_paths && e.Kind == LogKind.OabGenerator && TemporaryFile().Match(e.Raw) is { Success: true } m)
+        if (_paths && e.Kind == LogKind.OabGenerator && OabFileWriteDetector.TemporaryFilePath(e.Raw) is { } path)
         {
-            var path = m.Groups["path"].Value.Trim().Trim('\'', '"');
             var relative = path.Replace('\\', '/').TrimStart('/');
             if (relative.Length > 1 && relative[1] == ':')
             {
@@ -96,7 +94,4 @@ public sealed partial class IntelTextDetector : ILogDetector
 
     [GeneratedRegex(@"\b[a-z][a-z0-9+.\-]{1,15}://[^\s'""<>,;|]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Urls();
-
-    [GeneratedRegex(@"Download failed and temporary file (?<path>.*?) needs to be removed", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex TemporaryFile();
 }

@@ -69,6 +69,13 @@ public sealed class PatternConfirmer
         return evaluator is not null && evaluator.Match([observation]).IsMatch;
     }
 
+    /// <summary>The indicator's prepared evaluator (shared, made once), or null when it has no usable pattern.</summary>
+    public PatternEvaluator? EvaluatorFor(IntelIndicator indicator)
+    {
+        ArgumentNullException.ThrowIfNull(indicator);
+        return indicator.Pattern is { } pattern ? _evaluators.GetOrAdd(indicator.Id, static (_, p) => Prepare(p), pattern) : null;
+    }
+
     private static PatternEvaluator? Prepare(Patterning.Pattern pattern) =>
         PatternEvaluator.TryCreate(pattern, out var evaluator, out _) ? evaluator : null;
 
