@@ -199,7 +199,7 @@ public sealed class IntelSet
 
     /// <summary>The indicator an index entry belongs to.</summary>
     public IntelIndicator? IndicatorOf(int entryId) =>
-        Index.GetEntry(entryId).Reference is { } id ? Catalog.GetIndicator(id) : null;
+        Index.GetReference(entryId) is { } id ? Catalog.GetIndicator(id) : null;
 
     /// <summary>
     /// True when an entry may match activity seen at <paramref name="at"/>: before its <c>valid_until</c>. Activity
@@ -207,7 +207,7 @@ public sealed class IntelSet
     /// confidence is aged instead (<see cref="AgedConfidence"/>).
     /// </summary>
     public bool Applies(int entryId, DateTimeOffset? at) =>
-        at is not { } t || Index.GetEntry(entryId).ValidUntil is not { } until || t < until;
+        at is not { } t || Index.IsBeforeEnd(entryId, t);
 
     /// <summary>
     /// The indicator's confidence for activity at <paramref name="at"/>: full from <see cref="LeadTime"/> before its

@@ -78,6 +78,12 @@ public sealed class IocIndex
 
     public Tlp GetTlp(int id) => (Tlp)_entries.Tlps[id];
 
+    /// <summary>The entry's reference (its indicator's id), without building the whole <see cref="IocEntry"/>.</summary>
+    public string? GetReference(int id) => _entries.References[id];
+
+    /// <summary>True when <paramref name="at"/> is before the entry's valid-until (always, when it has none).</summary>
+    public bool IsBeforeEnd(int id, DateTimeOffset at) => at.UtcTicks < _entries.ValidUntil[id];
+
     public int GetConfidence(int id) => _entries.Confidences[id];
 
     /// <summary>True when <paramref name="at"/> is within the entry's validity: valid-from ≤ at &lt; valid-until.</summary>

@@ -36,6 +36,22 @@ public static class IntelEvidence
     public static IEnumerable<string> IndicatorIds(Findings.Evidence evidence) =>
         evidence.Fields.TryGetValue(IndicatorId, out var ids) ? ids.Split(Separator, StringSplitOptions.RemoveEmptyEntries) : [];
 
+    /// <summary>
+    /// Reports hits as <see cref="IntelDetections.IndicatorMatch"/> findings whose subject is the value: several sources
+    /// may list one value, so one piece of evidence per value and place (from <paramref name="evidenceFor"/>, with
+    /// its own fields) names every indicator. Shared by the scan's log, text and file detectors.
+    /// </summary>
+    internal static void Report(
+        IEnumerable<IntelHit> hits, IntelSet intel, DateTimeOffset? at, Findings.FindingCollector findings, Func<IGrouping<string, IntelHit>, Findings.Evidence> evidenceFor)
+    {
+        foreach (var group in hits.GroupBy(h => intel.Index.GetEntry(h.EntryId).Value, StringComparer.Ordinal))
+        {
+            var evidence = evidenceFor(group);
+            Describe((Dictionary<string, string>)evidence.Fields, [.. group], intel, at);
+            findings.Add(IntelDetections.IndicatorMatch, group.Key, evidence);
+        }
+    }
+
     /// <summary>Fills the intel fields for hits that all share one value.</summary>
     internal static void Describe(Dictionary<string, string> fields, IReadOnlyList<IntelHit> hits, IntelSet intel, DateTimeOffset? at)
     {

@@ -40,13 +40,9 @@ public sealed class IntelFileDetector : IFileDetector
     public void Inspect(FileFacts file, FindingCollector findings)
     {
         var hits = new List<IntelHit>();
-        var index = _intel.Index;
         _matcher.Match(file.Path, file.Sha256, file.Md5, file.Sha1, hits);
-
-        foreach (var group in hits
-            .DistinctBy(h => h.EntryId)
-            .Where(h => _intel.Applies(h.EntryId, file.LastWriteTime) && Confirmed(h, file))
-            .GroupBy(h => index.GetEntry(h.EntryId).Value, StringComparer.Ordinal))
+        var applicable = hits.DistinctBy(h => h.EntryId).Where(h => _intel.Applies(h.EntryId, file.LastWriteTime) && Confirmed(h, file));
+        IntelEvidence.Report(applicable, _intel, file.LastWriteTime, findings, _ =>
         {
             var fields = new Dictionary<string, string>(StringComparer.Ordinal) { ["path"] = file.Path };
             if (file.Sha256 is not null)
@@ -54,9 +50,8 @@ public sealed class IntelFileDetector : IFileDetector
                 fields["sha256"] = file.Sha256;
             }
 
-            IntelEvidence.Describe(fields, [.. group], _intel, file.LastWriteTime);
-            findings.Add(IntelDetections.IndicatorMatch, group.Key, new Evidence(file.Path, 0, file.LastWriteTime, fields));
-        }
+            return new Evidence(file.Path, 0, file.LastWriteTime, fields);
+        });
     }
 
     private bool Confirmed(IntelHit hit, FileFacts file) =>

@@ -21,7 +21,7 @@ namespace Bulwark.Core.Intel.Matching;
 /// </summary>
 public sealed class IntelLogDetector : ILogDetector, ICompletingDetector
 {
-    /// <summary>Events kept per multi-observation indicator in one scan; later ones are counted, not kept.</summary>
+    /// <summary>Events kept per multi-observation indicator in one scan; later ones are not kept (the pattern is evaluated over the first).</summary>
     public const int MaxWindow = 1000;
 
     private readonly IntelSet _intel;
@@ -79,22 +79,19 @@ public sealed class IntelLogDetector : ILogDetector, ICompletingDetector
             return;
         }
 
-        // Several sources may list one value: one piece of evidence per value and line, naming every indicator.
         List<(IntelIndicator Indicator, IntelHit Hit)>? windowed = null;
-        foreach (var group in hits.Where(h => Applies(h, e, ref windowed)).GroupBy(h => _intel.Index.GetEntry(h.EntryId).Value, StringComparer.Ordinal))
+        IntelEvidence.Report([.. hits.Where(h => Applies(h, e, ref windowed))], _intel, e.Timestamp, findings, group =>
         {
             var evidence = RequestEvidence.For(e);
-            var fields = (Dictionary<string, string>)evidence.Fields;
             foreach (var hit in group)
             {
                 // The column that hit (a referer, which request evidence does not keep otherwise) stays with the
                 // evidence, so the server's retro-hunt can match it again.
-                fields.TryAdd(hit.Field, hit.Observed);
+                ((Dictionary<string, string>)evidence.Fields).TryAdd(hit.Field, hit.Observed);
             }
 
-            IntelEvidence.Describe(fields, [.. group], _intel, e.Timestamp);
-            findings.Add(IntelDetections.IndicatorMatch, group.Key, evidence);
-        }
+            return evidence;
+        });
 
         if (windowed is not null && EventObservations.FromRequest(e) is { } observation)
         {

@@ -81,15 +81,9 @@ public sealed partial class IntelTextDetector : ILogDetector
         }
 
         var applicable = hits.Where(h => _intel.Applies(h.EntryId, e.Timestamp) && _intel.IndicatorOf(h.EntryId) is not { Complex: true });
-        foreach (var group in applicable.GroupBy(h => _intel.Index.GetEntry(h.EntryId).Value, StringComparer.Ordinal))
-        {
-            var fields = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["line"] = e.Raw.Length <= MaxLine ? e.Raw : e.Raw[..MaxLine] + "…",
-            };
-            IntelEvidence.Describe(fields, [.. group.DistinctBy(h => h.EntryId)], _intel, e.Timestamp);
-            findings.Add(IntelDetections.IndicatorMatch, group.Key, new Evidence(e.File, e.Line, e.Timestamp, fields));
-        }
+        var line = e.Raw.Length <= MaxLine ? e.Raw : e.Raw[..MaxLine] + "…";
+        IntelEvidence.Report(applicable, _intel, e.Timestamp, findings, _ =>
+            new Evidence(e.File, e.Line, e.Timestamp, new Dictionary<string, string>(StringComparer.Ordinal) { ["line"] = line }));
     }
 
     [GeneratedRegex(@"\b[a-z][a-z0-9+.\-]{1,15}://[^\s'""<>,;|]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
