@@ -215,6 +215,57 @@ public class IocIndexTests
         Assert.Equal([ids[1]], index.MatchUrl("https://y.evil.com/other").ToArray());
     }
 
+    [Theory]
+    [InlineData("https://evil.com/a", true, "evil.com")]
+    [InlineData("http://a-b_c.d9.evil.com/x?q=1", true, "a-b_c.d9.evil.com")]
+    [InlineData("git+ssh://host.example/repo", true, "host.example")]
+    [InlineData("HTTPS://evil.com/a", false, null)]
+    [InlineData("https://Evil.com/a", false, null)]
+    [InlineData("https://evil.com", false, null)]
+    [InlineData("https://evil.com?q=1", false, null)]
+    [InlineData("https://evil.com./a", false, null)]
+    [InlineData("https://evil.com:443/a", false, null)]
+    [InlineData("https://evil.com:8443/a", false, null)]
+    [InlineData("https://user@evil.com/a", false, null)]
+    [InlineData("https://[2001:db8::1]/a", false, null)]
+    [InlineData("https://evil.com/a%41", false, null)]
+    [InlineData("https://evil.com/a#top", false, null)]
+    [InlineData("https://bücher.example/a", false, null)]
+    [InlineData("https:///a", false, null)]
+    [InlineData("://evil.com/a", false, null)]
+    [InlineData("evil.com/a", false, null)]
+    [InlineData("https:/evil.com/a", false, null)]
+    public void Url_fast_path_is_taken_only_for_urls_that_normalising_would_not_change(string url, bool normal, string? host)
+    {
+        Assert.Equal(normal, IocText.IsNormalUrl(url, out var hostStart, out var hostEnd));
+        var buffer = new char[url.Length + 1];
+        var length = IocText.NormalizeUrl(url, buffer, out var normalHost);
+        if (normal)
+        {
+            // The fast path's promise: normalising would change nothing, and the host is where normalising finds it.
+            Assert.Equal(host, url[hostStart..hostEnd]);
+            Assert.Equal(url, new string(buffer, 0, length));
+            Assert.Equal(host, new string(buffer.AsSpan(0, length)[normalHost]));
+        }
+    }
+
+    [Fact]
+    public void Url_in_normal_form_and_its_other_spellings_give_the_same_matches()
+    {
+        var (index, ids) = Build(
+            Ioc(IocKind.Url, "https://login.evil.com/owa/auth/x.aspx"),
+            Ioc(IocKind.Domain, "evil.com"),
+            Ioc(IocKind.Domain, "login.evil.com"));
+
+        int[] expected = [ids[0], ids[2], ids[1]];
+        Assert.Equal(expected, index.MatchUrl("https://login.evil.com/owa/auth/x.aspx").ToArray());
+        Assert.Equal(expected, index.MatchUrl("  https://login.evil.com/owa/auth/x.aspx\t").ToArray());
+        Assert.Equal(expected, index.MatchUrl("HTTPS://Login.Evil.com:443/owa/auth/x.aspx#f").ToArray());
+        Assert.Equal([ids[2], ids[1]], index.MatchUrl("https://login.evil.com/owa/auth/y.aspx").ToArray());
+        Assert.Equal([ids[1]], index.MatchUrl("https://a.b.c.evil.com/").ToArray());
+        Assert.True(index.MatchUrl("https://notevil.com/owa/auth/x.aspx").IsEmpty);
+    }
+
     [Fact]
     public void Email_is_case_insensitive()
     {

@@ -41,6 +41,18 @@ internal sealed class BloomFilter
         return (_words[word] & bits) == bits;
     }
 
+    /// <summary>The one word <see cref="MayContain(ulong)"/> reads for <paramref name="mixed"/>, to read it ahead of the test.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong WordOf(ulong mixed) => _words[Locate(mixed).Word];
+
+    /// <summary>As <see cref="MayContain(ulong)"/>, with its word already read by <see cref="WordOf"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool MayContain(ulong word, ulong mixed)
+    {
+        var bits = Locate(mixed).Bits;
+        return (word & bits) == bits;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool MayContain(int hash)
     {

@@ -153,15 +153,12 @@ public sealed class IocIndex
     public IocMatches MatchDomain(scoped ReadOnlySpan<char> host)
     {
         host = IocText.TrimHost(host);
-        var table = _tables.Domains;
-        if (table.Count == 0 || host.IsEmpty)
+        if (_tables.Domains.Count == 0 || host.IsEmpty)
         {
             return IocMatches.Empty;
         }
 
-        // One pass from the last character gives the hash of every label suffix; the longest suffix in the table
-        // carries its parents' ids too, so the first hit from the longest down is the whole answer. Buffers are sized
-        // to the labels there are (stack memory is cleared, and most hosts have three or four).
+        // Buffers are sized to the labels there are (stack memory is cleared, and most hosts have three or four).
         var labelCount = host.Count('.') + 1;
         if (labelCount > MaxLabels)
         {
@@ -170,30 +167,55 @@ public sealed class IocIndex
 
         Span<int> starts = stackalloc int[labelCount];
         Span<ulong> hashes = stackalloc ulong[labelCount];
-        var labels = 0;
-        var state = StringTable.Start;
-        var wide = 0;
-        for (var i = host.Length - 1; i >= 0; i--)
-        {
-            var c = host[i];
-            wide |= c;
-            state = StringTable.Step(state, StringTable.Fold(c));
-            if (i == 0 || host[i - 1] == '.')
-            {
-                starts[labels] = i;
-                hashes[labels++] = StringTable.Finish(state, host.Length - i);
-            }
-        }
-
-        if (wide >= 0x80)
+        Span<Probe> probes = stackalloc Probe[labelCount];
+        if (HashSuffixes(host, starts, hashes, probes))
         {
             // An internationalised name: looked up by its punycode, as the table holds it.
             return IocText.DomainKey(host) is { } ascii && System.Text.Ascii.IsValid(ascii) ? MatchDomain(ascii) : IocMatches.Empty;
         }
 
-        for (var k = labels - 1; k >= 0; k--)
+        return MatchSuffixes(host, starts, hashes, probes);
+    }
+
+    /// <summary>
+    /// One pass from the last character of <paramref name="host"/> (with <paramref name="starts"/>.Length labels)
+    /// gives the table hash of every label suffix, longest last, and reads ahead the first words of each suffix's
+    /// lookup. True when the host is not ASCII (the hashes are then of no use: the table holds punycode).
+    /// </summary>
+    private bool HashSuffixes(scoped ReadOnlySpan<char> host, Span<int> starts, Span<ulong> hashes, Span<Probe> probes)
+    {
+        var table = _tables.Domains.Strings;
+        var labels = 0;
+        ulong a = StringTable.Start, b = StringTable.Start2;
+        var wide = 0;
+        for (var i = host.Length - 1; i >= 0; i--)
         {
-            var ids = table.MatchString(host[starts[k]..], hashes[k]);
+            var c = host[i];
+            wide |= c;
+            var next = StringTable.Step(a, StringTable.Fold(c));
+            a = b;
+            b = next;
+            if (i == 0 || host[i - 1] == '.')
+            {
+                starts[labels] = i;
+                var hash = StringTable.Finish(a, b, host.Length - i);
+                hashes[labels] = hash;
+                probes[labels++] = table.ReadAhead(hash);
+            }
+        }
+
+        return wide >= 0x80;
+    }
+
+    /// <summary>
+    /// The longest suffix in the table carries its parents' ids too, so the first hit from the longest down is the
+    /// whole answer.
+    /// </summary>
+    private IocMatches MatchSuffixes(scoped ReadOnlySpan<char> host, scoped ReadOnlySpan<int> starts, scoped ReadOnlySpan<ulong> hashes, scoped ReadOnlySpan<Probe> probes)
+    {
+        for (var k = starts.Length - 1; k >= 0; k--)
+        {
+            var ids = _tables.Domains.MatchString(host[starts[k]..], hashes[k], probes[k]);
             if (!ids.IsEmpty)
             {
                 return new(ids);
@@ -229,6 +251,12 @@ public sealed class IocIndex
     /// </summary>
     public IocMatches MatchUrl(scoped ReadOnlySpan<char> url)
     {
+        url = url.Trim();
+        if (IocText.IsNormalUrl(url, out var hostStart, out var hostEnd) && TryMatchNormalUrl(url, url[hostStart..hostEnd], out var matches))
+        {
+            return matches;
+        }
+
         char[]? rented = null;
         var buffer = url.Length < StackLimit ? stackalloc char[url.Length + 1] : (rented = ArrayPool<char>.Shared.Rent(url.Length + 1));
         try
@@ -257,6 +285,43 @@ public sealed class IocIndex
                 ArrayPool<char>.Shared.Return(rented);
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="MatchUrl"/> for a URL already in normal form with an ASCII host: looked up as it is, without a
+    /// copy, and with the first reads of every lookup (the URL's and each host suffix's) on their way to memory
+    /// before the first answer is waited for. False for a host of more than <see cref="MaxLabels"/> labels.
+    /// </summary>
+    private bool TryMatchNormalUrl(scoped ReadOnlySpan<char> url, scoped ReadOnlySpan<char> host, out IocMatches matches)
+    {
+        matches = IocMatches.Empty;
+        var labelCount = host.Count('.') + 1;
+        if (labelCount > MaxLabels)
+        {
+            return false;
+        }
+
+        var urls = _tables.Urls;
+        var hash = 0UL;
+        var probe = default(Probe);
+        if (urls.Count > 0)
+        {
+            hash = urls.Strings.HashOf(url);
+            probe = urls.Strings.ReadAhead(hash);
+        }
+
+        var domains = IocMatches.Empty;
+        if (_tables.Domains.Count > 0)
+        {
+            Span<int> starts = stackalloc int[labelCount];
+            Span<ulong> hashes = stackalloc ulong[labelCount];
+            Span<Probe> probes = stackalloc Probe[labelCount];
+            _ = HashSuffixes(host, starts, hashes, probes);
+            domains = MatchSuffixes(host, starts, hashes, probes);
+        }
+
+        matches = new IocMatches(urls.Count > 0 ? urls.MatchString(url, hash, probe) : default, domains.First);
+        return true;
     }
 
     /// <summary>E-mail entries equal to <paramref name="address"/>, case-insensitive.</summary>

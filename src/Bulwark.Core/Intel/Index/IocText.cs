@@ -333,6 +333,47 @@ internal static class IocText
         return n;
     }
 
+    /// <summary>
+    /// True when <see cref="NormalizeUrl"/> would return <paramref name="url"/> unchanged and its host is ASCII: a
+    /// lower-case scheme, <c>://</c>, a host of lower-case ASCII letters, digits, <c>-</c>, <c>_</c> and inner dots
+    /// (no user, port or brackets), then <c>/</c>, and no <c>%</c> or <c>#</c> after it. The host is
+    /// <c>url[hostStart..hostEnd]</c>. A false answer only means the URL needs <see cref="NormalizeUrl"/>.
+    /// </summary>
+    public static bool IsNormalUrl(ReadOnlySpan<char> url, out int hostStart, out int hostEnd)
+    {
+        hostStart = hostEnd = 0;
+        if (url.StartsWith("https://", StringComparison.Ordinal))
+        {
+            hostStart = 8;
+        }
+        else if (url.StartsWith("http://", StringComparison.Ordinal))
+        {
+            hostStart = 7;
+        }
+        else
+        {
+            var schemeEnd = url.IndexOfAnyExcept(NormalSchemeChars);
+            if (schemeEnd <= 0 || !url[schemeEnd..].StartsWith("://"))
+            {
+                return false;
+            }
+
+            hostStart = schemeEnd + 3;
+        }
+
+        var hostLength = url[hostStart..].IndexOfAnyExcept(NormalHostChars);
+        if (hostLength <= 0)
+        {
+            return false;
+        }
+
+        hostEnd = hostStart + hostLength;
+        return url[hostEnd] == '/' && url[hostEnd - 1] != '.' && !url[hostEnd..].ContainsAny('%', '#');
+    }
+
+    private static readonly SearchValues<char> NormalSchemeChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789+-.");
+    private static readonly SearchValues<char> NormalHostChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-._");
+
     private static bool IsDefaultPort(ReadOnlySpan<char> scheme, ReadOnlySpan<char> port) =>
         port switch
         {

@@ -14,7 +14,7 @@ namespace Bulwark.Core.Intel.Index;
 /// folded (<see cref="Fold(char)"/>), and lookups fold as they hash and compare, without copying the query.
 /// </summary>
 /// <remarks>
-/// The hash runs from the last character to the first, so one pass over a host name gives the hash of every
+/// A suffix-walked table's hash runs from the last character to the first, so one pass over a host name gives the hash of every
 /// label suffix (<c>a.b.example.com</c>, <c>b.example.com</c>, …) for the domain walk. It is seeded per process:
 /// keys come from intelligence feeds, and a feed crafted to collide cannot predict the seed.
 /// </remarks>
@@ -25,6 +25,7 @@ internal sealed class StringTable
     /// <summary>Set in a slot's low half when it holds an entry id rather than an ordinal + 1.</summary>
     private const uint EntryFlag = 0x8000_0000;
     private static readonly ulong Seed = ((ulong)RandomNumberGenerator.GetInt32(int.MaxValue) * 0x9E3779B97F4A7C15UL) | 1;
+    private static readonly ulong Seed2 = ((ulong)RandomNumberGenerator.GetInt32(int.MaxValue) * 0xC2B2AE3D27D4EB4FUL) | 1;
 
     private readonly ValueStore? _values;
     private readonly int[] _keyEntries;
@@ -84,20 +85,48 @@ internal sealed class StringTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryFind(scoped ReadOnlySpan<char> key, ulong hash, out int ordinal, out int entry)
     {
-        ordinal = -1;
-        entry = -1;
-
         // The small filter answers most misses from cache; the slots are read only for keys it may hold.
         if (!_filter.MayContain(hash))
         {
+            ordinal = -1;
+            entry = -1;
             return false;
         }
 
+        return TryFind(key, hash, _slots[(int)hash & _mask], out ordinal, out entry);
+    }
+
+    /// <summary>
+    /// Reads the two words a lookup of <paramref name="hash"/> starts with (its filter word and first slot), so that a
+    /// caller with several keys to look up (a URL and its host's suffixes) has every read on its way to memory
+    /// before the first test waits for one; then <see cref="TryFind(ReadOnlySpan{char}, ulong, Probe, out int, out int)"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Probe ReadAhead(ulong hash) => new(_filter.WordOf(hash), _slots[(int)hash & _mask]);
+
+    /// <summary>As <see cref="TryFind(ReadOnlySpan{char}, ulong, out int, out int)"/>, with the first words read by <see cref="ReadAhead"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryFind(scoped ReadOnlySpan<char> key, ulong hash, Probe probe, out int ordinal, out int entry)
+    {
+        if (!_filter.MayContain(probe.FilterWord, hash))
+        {
+            ordinal = -1;
+            entry = -1;
+            return false;
+        }
+
+        return TryFind(key, hash, probe.Slot, out ordinal, out entry);
+    }
+
+    private bool TryFind(scoped ReadOnlySpan<char> key, ulong hash, ulong first, out int ordinal, out int entry)
+    {
+        ordinal = -1;
+        entry = -1;
         var tag = hash & 0xFFFF_FFFF_0000_0000UL;
         var slot = (int)hash & _mask;
+        var content = first;
         while (true)
         {
-            var content = _slots[slot];
             if (content == 0)
             {
                 return false;
@@ -123,53 +152,74 @@ internal sealed class StringTable
             }
 
             slot = (slot + 1) & _mask;
+            content = _slots[slot];
         }
     }
 
     public ulong HashOf(scoped ReadOnlySpan<char> key) => Hash(key, _ignoreCase, _suffixes);
 
     /// <summary>
-    /// The table hash of <paramref name="key"/>: <see cref="Step"/> over its (folded) characters from last to first,
-    /// then <see cref="Finish"/>; or, for an ordinal table not walked by suffix, over eight bytes at a time.
+    /// The table hash of <paramref name="key"/>. Two running states (lanes) take turns, so the multiply chain each
+    /// waits on is half as long: for a table walked by suffix (<see cref="Step"/>, <see cref="Finish"/>) they take
+    /// the (folded) characters from last to first, character by character; for an ordinal table not walked by
+    /// suffix they take the bytes eight at a time.
     /// </summary>
     public static ulong Hash(scoped ReadOnlySpan<char> key, bool ignoreCase, bool suffixes)
     {
-        var state = Start;
+        ulong a = Start, b = Start2;
         if (!ignoreCase && !suffixes)
         {
-            var bytes = MemoryMarshal.AsBytes(key);
+            // Four characters per read: the loop bounds keep every read inside the key, so no read is checked.
+            ref var first = ref MemoryMarshal.GetReference(key);
             var i = 0;
-            for (; i + 8 <= bytes.Length; i += 8)
+            for (; i + 8 <= key.Length; i += 8)
             {
-                state = (state ^ BinaryPrimitives.ReadUInt64LittleEndian(bytes[i..])) * Prime;
+                a = (a ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref first, i)))) * Prime;
+                b = (b ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref first, i + 4)))) * Prime;
             }
 
-            for (; i < bytes.Length; i += 2)
+            if (i + 4 <= key.Length)
             {
-                state = Step(state, (char)BinaryPrimitives.ReadUInt16LittleEndian(bytes[i..]));
+                a = (a ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref first, i)))) * Prime;
+                i += 4;
             }
 
-            return Finish(state, key.Length);
+            for (; i < key.Length; i++)
+            {
+                b = Step(b, key[i]);
+            }
+
+            return Finish(a, b, key.Length);
         }
 
         for (var i = key.Length - 1; i >= 0; i--)
         {
-            state = Step(state, ignoreCase ? Fold(key[i]) : key[i]);
+            var next = Step(a, ignoreCase ? Fold(key[i]) : key[i]);
+            a = b;
+            b = next;
         }
 
-        return Finish(state, key.Length);
+        return Finish(a, b, key.Length);
     }
 
+    /// <summary>The first lane's state before any character.</summary>
     public static ulong Start => Seed;
 
+    /// <summary>The second lane's state before any character.</summary>
+    public static ulong Start2 => Seed2;
+
+    /// <summary>
+    /// One character into a lane. A walk keeps its lanes as (a, b), steps a and then swaps them, so that after any
+    /// number of characters <see cref="Finish"/> takes them in the order the walk holds them.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Step(ulong state, char c) => (state ^ c) * Prime;
 
-    /// <summary>Mixes the running state of a key of <paramref name="length"/> characters into its table hash.</summary>
+    /// <summary>Mixes the two lanes of a key of <paramref name="length"/> characters into its table hash.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Finish(ulong state, int length)
+    public static ulong Finish(ulong a, ulong b, int length)
     {
-        var h = state ^ (uint)length;
+        var h = a ^ BitOperations.RotateLeft(b, 29) ^ (uint)length;
         h ^= h >> 33;
         h *= 0xFF51AFD7ED558CCDUL;
         h ^= h >> 33;
@@ -246,13 +296,17 @@ internal sealed class StringTable
 
     private bool EntryEquals(int entry, scoped ReadOnlySpan<char> key)
     {
+        // Ascii.Equals is true only for equal ASCII text; the value is decoded only when it is not ASCII at all.
         var bytes = _values![entry];
-        if (System.Text.Ascii.IsValid(bytes))
+        if (bytes.Length == key.Length
+            && (_ignoreCase ? System.Text.Ascii.EqualsIgnoreCase(bytes, key) : System.Text.Ascii.Equals(bytes, key)))
         {
-            return bytes.Length == key.Length
-                && (_ignoreCase ? System.Text.Ascii.EqualsIgnoreCase(bytes, key) : System.Text.Ascii.Equals(bytes, key));
+            return true;
         }
 
-        return TextEquals(System.Text.Encoding.UTF8.GetString(bytes), key, _ignoreCase);
+        return !System.Text.Ascii.IsValid(bytes) && TextEquals(System.Text.Encoding.UTF8.GetString(bytes), key, _ignoreCase);
     }
 }
+
+/// <summary>The filter word and first slot of one <see cref="StringTable"/> lookup, read ahead (<see cref="StringTable.ReadAhead"/>).</summary>
+internal readonly record struct Probe(ulong FilterWord, ulong Slot);

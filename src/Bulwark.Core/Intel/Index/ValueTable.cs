@@ -147,6 +147,17 @@ internal sealed class ValueTable<TKey>
         return entry >= 0 ? _values!.One(entry) : Postings(ordinal);
     }
 
+    /// <summary>As <see cref="MatchString(ReadOnlySpan{char}, ulong)"/>, with the first reads done by <see cref="StringTable.ReadAhead"/>.</summary>
+    public ReadOnlySpan<int> MatchString(scoped ReadOnlySpan<char> key, ulong hash, Probe probe)
+    {
+        if (!Strings.TryFind(key, hash, probe, out var ordinal, out var entry))
+        {
+            return default;
+        }
+
+        return entry >= 0 ? _values!.One(entry) : Postings(ordinal);
+    }
+
     private static void AppendChain(int head, List<int> next, List<int> postings)
     {
         var start = postings.Count;
