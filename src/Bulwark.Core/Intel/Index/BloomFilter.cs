@@ -21,13 +21,7 @@ internal sealed class BloomFilter
         _shift = 64 - BitOperations.Log2((uint)words);
     }
 
-    public void Add(int hash)
-    {
-        var (word, bits) = Locate(hash);
-        _words[word] |= bits;
-    }
-
-    /// <summary>Adds a key by a full 64-bit hash that is already well mixed (<see cref="StringTable.Hash"/>).</summary>
+    /// <summary>Adds a key by a full 64-bit hash that is already well mixed (<see cref="StringTable.Hash"/>, a value table's mix).</summary>
     public void Add(ulong mixed)
     {
         var (word, bits) = Locate(mixed);
@@ -52,16 +46,6 @@ internal sealed class BloomFilter
         var bits = Locate(mixed).Bits;
         return (word & bits) == bits;
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool MayContain(int hash)
-    {
-        var (word, bits) = Locate(hash);
-        return (_words[word] & bits) == bits;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private (int Word, ulong Bits) Locate(int hash) => Locate((ulong)(uint)hash * 0x9E3779B97F4A7C15UL);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private (int Word, ulong Bits) Locate(ulong mixed)

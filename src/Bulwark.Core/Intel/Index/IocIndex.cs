@@ -165,24 +165,22 @@ public sealed class IocIndex
             return MatchDomainSlowly(host);
         }
 
-        Span<int> starts = stackalloc int[labelCount];
-        Span<ulong> hashes = stackalloc ulong[labelCount];
-        Span<Probe> probes = stackalloc Probe[labelCount];
-        if (HashSuffixes(host, starts, hashes, probes))
+        Span<Suffix> suffixes = stackalloc Suffix[labelCount];
+        if (HashSuffixes(host, suffixes))
         {
             // An internationalised name: looked up by its punycode, as the table holds it.
             return IocText.DomainKey(host) is { } ascii && System.Text.Ascii.IsValid(ascii) ? MatchDomain(ascii) : IocMatches.Empty;
         }
 
-        return MatchSuffixes(host, starts, hashes, probes);
+        return MatchSuffixes(host, suffixes);
     }
 
     /// <summary>
-    /// One pass from the last character of <paramref name="host"/> (with <paramref name="starts"/>.Length labels)
+    /// One pass from the last character of <paramref name="host"/> (with <paramref name="suffixes"/>.Length labels)
     /// gives the table hash of every label suffix, longest last, and reads ahead the first words of each suffix's
     /// lookup. True when the host is not ASCII (the hashes are then of no use: the table holds punycode).
     /// </summary>
-    private bool HashSuffixes(scoped ReadOnlySpan<char> host, Span<int> starts, Span<ulong> hashes, Span<Probe> probes)
+    private bool HashSuffixes(scoped ReadOnlySpan<char> host, Span<Suffix> suffixes)
     {
         var table = _tables.Domains.Strings;
         var labels = 0;
@@ -197,10 +195,8 @@ public sealed class IocIndex
             b = next;
             if (i == 0 || host[i - 1] == '.')
             {
-                starts[labels] = i;
                 var hash = StringTable.Finish(a, b, host.Length - i);
-                hashes[labels] = hash;
-                probes[labels++] = table.ReadAhead(hash);
+                suffixes[labels++] = new Suffix(i, hash, table.ReadAhead(hash));
             }
         }
 
@@ -211,11 +207,12 @@ public sealed class IocIndex
     /// The longest suffix in the table carries its parents' ids too, so the first hit from the longest down is the
     /// whole answer.
     /// </summary>
-    private IocMatches MatchSuffixes(scoped ReadOnlySpan<char> host, scoped ReadOnlySpan<int> starts, scoped ReadOnlySpan<ulong> hashes, scoped ReadOnlySpan<Probe> probes)
+    private IocMatches MatchSuffixes(scoped ReadOnlySpan<char> host, scoped ReadOnlySpan<Suffix> suffixes)
     {
-        for (var k = starts.Length - 1; k >= 0; k--)
+        for (var k = suffixes.Length - 1; k >= 0; k--)
         {
-            var ids = _tables.Domains.MatchString(host[starts[k]..], hashes[k], probes[k]);
+            ref readonly var suffix = ref suffixes[k];
+            var ids = _tables.Domains.MatchString(host[suffix.Start..], suffix.Hash, suffix.Probe);
             if (!ids.IsEmpty)
             {
                 return new(ids);
@@ -313,11 +310,9 @@ public sealed class IocIndex
         var domains = IocMatches.Empty;
         if (_tables.Domains.Count > 0)
         {
-            Span<int> starts = stackalloc int[labelCount];
-            Span<ulong> hashes = stackalloc ulong[labelCount];
-            Span<Probe> probes = stackalloc Probe[labelCount];
-            _ = HashSuffixes(host, starts, hashes, probes);
-            domains = MatchSuffixes(host, starts, hashes, probes);
+            Span<Suffix> suffixes = stackalloc Suffix[labelCount];
+            _ = HashSuffixes(host, suffixes);
+            domains = MatchSuffixes(host, suffixes);
         }
 
         matches = new IocMatches(urls.Count > 0 ? urls.MatchString(url, hash, probe) : default, domains.First);
@@ -375,6 +370,9 @@ public sealed class IocIndex
             }
         }
     }
+
+    /// <summary>One label suffix of a host in a domain walk: where it starts, its table hash, its lookup's first reads.</summary>
+    private readonly record struct Suffix(int Start, ulong Hash, Probe Probe);
 
     /// <summary>Entry metadata as parallel arrays: a few bytes per entry beyond its value's characters.</summary>
     internal sealed record EntryTable(

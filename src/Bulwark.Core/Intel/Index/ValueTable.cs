@@ -6,9 +6,11 @@ namespace Bulwark.Core.Intel.Index;
 /// <summary>
 /// Value → entry ids for one indicator kind. While building, the dictionary maps each key to the head of a chain
 /// of entry ids (several sources may report one value); <see cref="Freeze"/> turns the chains into one contiguous
-/// posting array, and each key then maps to its ordinal in that array, so lookups return spans. Non-string keys
-/// stay in the dictionary (behind a Bloom filter); string keys move into a <see cref="StringTable"/> and the
-/// dictionary and its strings are dropped.
+/// posting array, and each key then maps to its ordinal in that array, so lookups return spans. Then the
+/// dictionary is dropped: string keys move into a <see cref="StringTable"/>; other keys (addresses, digests) into
+/// an open-addressing table of parallel key and payload arrays behind a Bloom filter, where one slot index finds
+/// both (a dictionary reads its buckets, then its entries, one after the other), and a key reported once holds
+/// its entry id in the slot itself.
 /// </summary>
 internal sealed class ValueTable<TKey>
     where TKey : notnull
@@ -18,6 +20,13 @@ internal sealed class ValueTable<TKey>
 
     private int _frozenCount = -1;
     private ValueStore? _values;
+
+    /// <summary>Open-addressing slots of a frozen non-string table: the key, and its ordinal + 1 or <see cref="EntryFlag"/> | entry id (0 = empty).</summary>
+    private TKey[] _slotKeys = [];
+    private uint[] _slotPayloads = [];
+    private ulong _seed;
+
+    private const uint EntryFlag = 0x8000_0000;
 
     public Dictionary<TKey, int> Map { get; } = new();
 
@@ -47,10 +56,11 @@ internal sealed class ValueTable<TKey>
         var strings = typeof(TKey) == typeof(string);
         if (!strings)
         {
+            _seed = ((ulong)System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue) << 32) | 1;
             var filter = new BloomFilter(Map.Count);
             foreach (var key in Map.Keys)
             {
-                filter.Add(key.GetHashCode());
+                filter.Add(Mix(key));
             }
 
             Filter = filter;
@@ -117,10 +127,49 @@ internal sealed class ValueTable<TKey>
 
             _values = values;
             Strings = new StringTable(texts, ignoreCase, values, keyEntries, suffixes: parentDomains, single);
-            Map.Clear();
-            Map.TrimExcess();
+        }
+        else
+        {
+            _values = values;
+            FillSlots(keys, offsets, heads);
+        }
+
+        Map.Clear();
+        Map.TrimExcess();
+    }
+
+    /// <summary>Slots for the frozen keys at most two-thirds full; the slot count need not be a power of two.</summary>
+    private void FillSlots(TKey[] keys, int[] offsets, int[] heads)
+    {
+        var capacity = Math.Max(2, (int)Math.Min(Array.MaxLength, (keys.Length * 3L / 2) + 1));
+        _slotKeys = new TKey[capacity];
+        _slotPayloads = new uint[capacity];
+        for (var ordinal = 0; ordinal < keys.Length; ordinal++)
+        {
+            var slot = SlotOf(Mix(keys[ordinal]));
+            while (_slotPayloads[slot] != 0)
+            {
+                slot = slot + 1 == capacity ? 0 : slot + 1;
+            }
+
+            _slotKeys[slot] = keys[ordinal];
+            _slotPayloads[slot] = offsets[ordinal + 1] - offsets[ordinal] == 1 ? EntryFlag | (uint)heads[ordinal] : (uint)(ordinal + 1);
         }
     }
+
+    /// <summary>The key's hash code, mixed with a per-table random seed so that no feed can aim its values at one run of slots.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong Mix(TKey key)
+    {
+        var h = ((ulong)(uint)key.GetHashCode() ^ _seed) * 0xFF51AFD7ED558CCDUL;
+        h ^= h >> 33;
+        h *= 0xC4CEB9FE1A85EC53UL;
+        return h ^ (h >> 33);
+    }
+
+    /// <summary>Maps a mixed hash onto the slots by multiplying, not masking (the count is not a power of two).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int SlotOf(ulong mixed) => (int)(((mixed & 0xFFFF_FFFF) * (ulong)_slotPayloads.Length) >> 32);
 
     public ReadOnlySpan<int> Postings(int ordinal)
     {
@@ -128,9 +177,40 @@ internal sealed class ValueTable<TKey>
         return _postings.AsSpan(from, _offsets[ordinal + 1] - from);
     }
 
-    /// <summary>Entry ids for a non-string key (string tables are looked up through <see cref="Strings"/>).</summary>
-    public ReadOnlySpan<int> Match(TKey key) =>
-        (Filter is null || Filter.MayContain(key.GetHashCode())) && Map.TryGetValue(key, out var ordinal) ? Postings(ordinal) : default;
+    /// <summary>Entry ids for a non-string key of a frozen table (string tables are looked up through <see cref="Strings"/>).</summary>
+    public ReadOnlySpan<int> Match(TKey key)
+    {
+        if (_frozenCount <= 0)
+        {
+            return default;
+        }
+
+        // The filter word, the first slot's payload and its key are read before any of them is tested, so that a
+        // hit waits for memory once, not three times.
+        var mixed = Mix(key);
+        var slot = SlotOf(mixed);
+        var word = Filter!.WordOf(mixed);
+        var payload = _slotPayloads[slot];
+        var candidate = _slotKeys[slot];
+        if (!Filter.MayContain(word, mixed))
+        {
+            return default;
+        }
+
+        while (payload != 0)
+        {
+            if (EqualityComparer<TKey>.Default.Equals(candidate, key))
+            {
+                return (payload & EntryFlag) != 0 ? _values!.One((int)(payload & ~EntryFlag)) : Postings((int)payload - 1);
+            }
+
+            slot = slot + 1 == _slotPayloads.Length ? 0 : slot + 1;
+            payload = _slotPayloads[slot];
+            candidate = _slotKeys[slot];
+        }
+
+        return default;
+    }
 
     /// <summary>Entry ids for a string key (folded or not as the table was frozen), or none.</summary>
     public ReadOnlySpan<int> MatchString(scoped ReadOnlySpan<char> key) =>
