@@ -196,7 +196,7 @@ public sealed class IocIndex
             if (i == 0 || host[i - 1] == '.')
             {
                 var hash = StringTable.Finish(a, b, host.Length - i);
-                suffixes[labels++] = new Suffix(i, hash, table.ReadAhead(hash));
+                suffixes[labels++] = new Suffix(i, hash, table.ReadFilterAhead(hash));
             }
         }
 
@@ -212,7 +212,7 @@ public sealed class IocIndex
         for (var k = suffixes.Length - 1; k >= 0; k--)
         {
             ref readonly var suffix = ref suffixes[k];
-            var ids = _tables.Domains.MatchString(host[suffix.Start..], suffix.Hash, suffix.Probe);
+            var ids = _tables.Domains.MatchString(host[suffix.Start..], suffix.Hash, suffix.FilterWord);
             if (!ids.IsEmpty)
             {
                 return new(ids);
@@ -372,7 +372,7 @@ public sealed class IocIndex
     }
 
     /// <summary>One label suffix of a host in a domain walk: where it starts, its table hash, its lookup's first reads.</summary>
-    private readonly record struct Suffix(int Start, ulong Hash, Probe Probe);
+    private readonly record struct Suffix(int Start, ulong Hash, ulong FilterWord);
 
     /// <summary>Entry metadata as parallel arrays: a few bytes per entry beyond its value's characters.</summary>
     internal sealed record EntryTable(

@@ -93,7 +93,7 @@ internal sealed class StringTable
             return false;
         }
 
-        return TryFind(key, hash, _slots[(int)hash & _mask], out ordinal, out entry);
+        return FindFrom(key, hash, _slots[(int)hash & _mask], out ordinal, out entry);
     }
 
     /// <summary>
@@ -103,6 +103,24 @@ internal sealed class StringTable
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Probe ReadAhead(ulong hash) => new(_filter.WordOf(hash), _slots[(int)hash & _mask]);
+
+    /// <summary>The filter word alone of a lookup of <paramref name="hash"/> (<see cref="ReadAhead"/> without the slot).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong ReadFilterAhead(ulong hash) => _filter.WordOf(hash);
+
+    /// <summary>As <see cref="TryFind(ReadOnlySpan{char}, ulong, out int, out int)"/>, with the filter word read by <see cref="ReadFilterAhead"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryFind(scoped ReadOnlySpan<char> key, ulong hash, ulong filterWord, out int ordinal, out int entry)
+    {
+        if (!_filter.MayContain(filterWord, hash))
+        {
+            ordinal = -1;
+            entry = -1;
+            return false;
+        }
+
+        return FindFrom(key, hash, _slots[(int)hash & _mask], out ordinal, out entry);
+    }
 
     /// <summary>As <see cref="TryFind(ReadOnlySpan{char}, ulong, out int, out int)"/>, with the first words read by <see cref="ReadAhead"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -115,10 +133,10 @@ internal sealed class StringTable
             return false;
         }
 
-        return TryFind(key, hash, probe.Slot, out ordinal, out entry);
+        return FindFrom(key, hash, probe.Slot, out ordinal, out entry);
     }
 
-    private bool TryFind(scoped ReadOnlySpan<char> key, ulong hash, ulong first, out int ordinal, out int entry)
+    private bool FindFrom(scoped ReadOnlySpan<char> key, ulong hash, ulong first, out int ordinal, out int entry)
     {
         ordinal = -1;
         entry = -1;

@@ -238,6 +238,17 @@ internal sealed class ValueTable<TKey>
         return entry >= 0 ? _values!.One(entry) : Postings(ordinal);
     }
 
+    /// <summary>As <see cref="MatchString(ReadOnlySpan{char}, ulong)"/>, with the filter word read by <see cref="StringTable.ReadFilterAhead"/>.</summary>
+    public ReadOnlySpan<int> MatchString(scoped ReadOnlySpan<char> key, ulong hash, ulong filterWord)
+    {
+        if (!Strings.TryFind(key, hash, filterWord, out var ordinal, out var entry))
+        {
+            return default;
+        }
+
+        return entry >= 0 ? _values!.One(entry) : Postings(ordinal);
+    }
+
     private static void AppendChain(int head, List<int> next, List<int> postings)
     {
         var start = postings.Count;
