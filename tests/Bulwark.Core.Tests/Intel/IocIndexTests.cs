@@ -351,6 +351,25 @@ public class IocIndexTests
     }
 
     [Fact]
+    public void Values_longer_than_a_slot_can_measure_still_match_exactly()
+    {
+        // A slot keeps its value's length in 16 bits; longer values are measured in the value store instead.
+        var longAgent = "Mozilla/5.0 " + new string('x', 70_000);
+        var longUrl = "https://evil.com/" + new string('a', 70_000);
+        var (index, ids) = Build(
+            Ioc(IocKind.UserAgent, longAgent),
+            Ioc(IocKind.UserAgent, longAgent, "feed-b"),
+            Ioc(IocKind.Url, longUrl));
+
+        Assert.Equal([ids[0], ids[1]], index.MatchUserAgent(longAgent).ToArray());
+        Assert.True(index.MatchUserAgent(longAgent + "x").IsEmpty);
+        Assert.True(index.MatchUserAgent(longAgent.AsSpan(0, longAgent.Length - 1)).IsEmpty);
+        Assert.True(index.MatchUserAgent(longAgent[..^1] + "y").IsEmpty);
+        Assert.Equal([ids[2]], index.MatchUrl(longUrl).ToArray());
+        Assert.True(index.MatchUrl(longUrl + "a").IsEmpty);
+    }
+
+    [Fact]
     public void File_name_is_case_insensitive_and_found_at_the_end_of_a_path()
     {
         var (index, ids) = Build(Ioc(IocKind.FileName, "HttpProxy.ASPX"));

@@ -27,12 +27,19 @@ internal sealed class StringTable
     private static readonly ulong Seed = ((ulong)RandomNumberGenerator.GetInt32(int.MaxValue) * 0x9E3779B97F4A7C15UL) | 1;
     private static readonly ulong Seed2 = ((ulong)RandomNumberGenerator.GetInt32(int.MaxValue) * 0xC2B2AE3D27D4EB4FUL) | 1;
 
+    /// <summary>A slot's value length when the value is too long to say in 16 bits: read from the value store instead.</summary>
+    private const int LongValue = 0xFFFF;
+
     private readonly ValueStore? _values;
     private readonly int[] _keyEntries;
     private readonly Dictionary<int, string> _unspelled = [];
+
+    /// <summary>Per slot: a 16-bit hash tag, the key's value length in bytes (16 bits), and an entry or ordinal; 0 is empty.</summary>
     private readonly ulong[] _slots;
+
+    /// <summary>Per slot, beside it: where the key's value starts in the value store (-1 for an unspelled key).</summary>
+    private readonly int[] _starts;
     private readonly BloomFilter _filter;
-    private readonly int _mask;
     private readonly bool _ignoreCase;
     private readonly bool _suffixes;
 
@@ -55,24 +62,34 @@ internal sealed class StringTable
             }
         }
 
-        var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, keys.Count * 2));
+        // At most two-thirds full; the slot count need not be a power of two (slots are found by multiplying).
+        var capacity = (int)Math.Min(Array.MaxLength, Math.Max(2, (keys.Count * 3L / 2) + 1));
         _slots = new ulong[capacity];
+        _starts = new int[capacity];
         _filter = new BloomFilter(keys.Count);
-        _mask = capacity - 1;
         for (var ordinal = 0; ordinal < keys.Count; ordinal++)
         {
             var hash = Hash(keys[ordinal], ignoreCase, suffixes);
             _filter.Add(hash);
-            var slot = (int)hash & _mask;
+            var slot = SlotOf(hash);
             while (_slots[slot] != 0)
             {
-                slot = (slot + 1) & _mask;
+                slot = slot + 1 == capacity ? 0 : slot + 1;
             }
 
-            var payload = single is not null && single[ordinal] ? EntryFlag | (uint)keyEntries[ordinal] : (uint)(ordinal + 1);
-            _slots[slot] = (hash & 0xFFFF_FFFF_0000_0000UL) | payload;
+            var entry = keyEntries[ordinal];
+            var payload = single is not null && single[ordinal] ? EntryFlag | (uint)entry : (uint)(ordinal + 1);
+            var length = entry < 0 ? 0 : Math.Min(LongValue, values!.LengthOf(entry));
+            _slots[slot] = (TagOf(hash) << 48) | ((ulong)length << 32) | payload;
+            _starts[slot] = entry < 0 ? -1 : values!.StartOf(entry);
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int SlotOf(ulong hash) => (int)(((hash & 0xFFFF_FFFF) * (ulong)_slots.Length) >> 32);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong TagOf(ulong hash) => (hash >> 32) & 0xFFFF;
 
     public static StringTable Empty { get; } = new([], ignoreCase: false, values: null, keyEntries: []);
 
@@ -93,16 +110,22 @@ internal sealed class StringTable
             return false;
         }
 
-        return FindFrom(key, hash, _slots[(int)hash & _mask], out ordinal, out entry);
+        var slot = SlotOf(hash);
+        return FindFrom(key, hash, slot, _slots[slot], _starts[slot], out ordinal, out entry);
     }
 
     /// <summary>
-    /// Reads the two words a lookup of <paramref name="hash"/> starts with (its filter word and first slot), so that a
+    /// Reads the three words a lookup of <paramref name="hash"/> starts with (its filter word, first slot and that slot's
+    /// value offset), so that a
     /// caller with several keys to look up (a URL and its host's suffixes) has every read on its way to memory
     /// before the first test waits for one; then <see cref="TryFind(ReadOnlySpan{char}, ulong, Probe, out int, out int)"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Probe ReadAhead(ulong hash) => new(_filter.WordOf(hash), _slots[(int)hash & _mask]);
+    public Probe ReadAhead(ulong hash)
+    {
+        var slot = SlotOf(hash);
+        return new(_filter.WordOf(hash), slot, _slots[slot], _starts[slot]);
+    }
 
     /// <summary>The filter word alone of a lookup of <paramref name="hash"/> (<see cref="ReadAhead"/> without the slot).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -119,7 +142,8 @@ internal sealed class StringTable
             return false;
         }
 
-        return FindFrom(key, hash, _slots[(int)hash & _mask], out ordinal, out entry);
+        var slot = SlotOf(hash);
+        return FindFrom(key, hash, slot, _slots[slot], _starts[slot], out ordinal, out entry);
     }
 
     /// <summary>As <see cref="TryFind(ReadOnlySpan{char}, ulong, out int, out int)"/>, with the first words read by <see cref="ReadAhead"/>.</summary>
@@ -133,45 +157,42 @@ internal sealed class StringTable
             return false;
         }
 
-        return FindFrom(key, hash, probe.Slot, out ordinal, out entry);
+        return FindFrom(key, hash, probe.Index, probe.Slot, probe.Start, out ordinal, out entry);
     }
 
-    private bool FindFrom(scoped ReadOnlySpan<char> key, ulong hash, ulong first, out int ordinal, out int entry)
+    /// <summary>
+    /// Probes from <paramref name="slot"/>, whose content and value offset are already read: a slot whose tag and
+    /// value length fit is compared against the value's bytes, which are read at the offset kept beside the slot
+    /// (no read of the value store's offsets first).
+    /// </summary>
+    private bool FindFrom(scoped ReadOnlySpan<char> key, ulong hash, int slot, ulong content, int start, out int ordinal, out int entry)
     {
         ordinal = -1;
         entry = -1;
-        var tag = hash & 0xFFFF_FFFF_0000_0000UL;
-        var slot = (int)hash & _mask;
-        var content = first;
-        while (true)
+        var tag = TagOf(hash);
+        while (content != 0)
         {
-            if (content == 0)
-            {
-                return false;
-            }
-
-            if ((content & 0xFFFF_FFFF_0000_0000UL) == tag)
+            if (content >> 48 == tag && ValueEquals(content, start, key))
             {
                 var low = (uint)content;
                 if ((low & EntryFlag) != 0)
                 {
-                    var candidate = (int)(low & ~EntryFlag);
-                    if (EntryEquals(candidate, key))
-                    {
-                        entry = candidate;
-                        return true;
-                    }
+                    entry = (int)(low & ~EntryFlag);
                 }
-                else if (KeyEquals((int)low - 1, key))
+                else
                 {
                     ordinal = (int)low - 1;
-                    return true;
                 }
+
+                return true;
             }
 
-            slot = (slot + 1) & _mask;
+            slot = slot + 1 == _slots.Length ? 0 : slot + 1;
             content = _slots[slot];
+            start = _starts[slot];
         }
+
+        return false;
     }
 
     public ulong HashOf(scoped ReadOnlySpan<char> key) => Hash(key, _ignoreCase, _suffixes);
@@ -306,16 +327,22 @@ internal sealed class StringTable
         return true;
     }
 
-    private bool KeyEquals(int ordinal, scoped ReadOnlySpan<char> key)
+    /// <summary>True when the key a slot holds (its <paramref name="content"/> and value <paramref name="start"/>) is <paramref name="key"/>.</summary>
+    private bool ValueEquals(ulong content, int start, scoped ReadOnlySpan<char> key)
     {
-        var entry = _keyEntries[ordinal];
-        return entry < 0 ? TextEquals(_unspelled[ordinal], key, _ignoreCase) : EntryEquals(entry, key);
-    }
+        // An unspelled key never holds an entry in its slot (its result is never its key entry alone).
+        var low = (uint)content;
+        if (start < 0)
+        {
+            return TextEquals(_unspelled[(int)low - 1], key, _ignoreCase);
+        }
 
-    private bool EntryEquals(int entry, scoped ReadOnlySpan<char> key)
-    {
+        var length = (int)((content >> 32) & 0xFFFF);
+        var bytes = length != LongValue
+            ? _values!.Slice(start, length)
+            : _values![(low & EntryFlag) != 0 ? (int)(low & ~EntryFlag) : _keyEntries[(int)low - 1]];
+
         // Ascii.Equals is true only for equal ASCII text; the value is decoded only when it is not ASCII at all.
-        var bytes = _values![entry];
         if (bytes.Length == key.Length
             && (_ignoreCase ? System.Text.Ascii.EqualsIgnoreCase(bytes, key) : System.Text.Ascii.Equals(bytes, key)))
         {
@@ -326,5 +353,5 @@ internal sealed class StringTable
     }
 }
 
-/// <summary>The filter word and first slot of one <see cref="StringTable"/> lookup, read ahead (<see cref="StringTable.ReadAhead"/>).</summary>
-internal readonly record struct Probe(ulong FilterWord, ulong Slot);
+/// <summary>The filter word, first slot (its index, content and value offset) of one <see cref="StringTable"/> lookup, read ahead (<see cref="StringTable.ReadAhead"/>).</summary>
+internal readonly record struct Probe(ulong FilterWord, int Index, ulong Slot, int Start);

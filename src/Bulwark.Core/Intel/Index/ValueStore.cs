@@ -19,6 +19,14 @@ internal sealed class ValueStore(byte[] bytes, int[] starts)
 
     public ReadOnlySpan<byte> this[int index] => bytes.AsSpan(starts[index], starts[index + 1] - starts[index]);
 
+    /// <summary>Where value <paramref name="index"/> starts in the byte buffer (for tables that keep it beside their slots).</summary>
+    public int StartOf(int index) => starts[index];
+
+    public int LengthOf(int index) => starts[index + 1] - starts[index];
+
+    /// <summary>The <paramref name="length"/> bytes of a value at <paramref name="start"/> (<see cref="StartOf"/>).</summary>
+    public ReadOnlySpan<byte> Slice(int start, int length) => bytes.AsSpan(start, length);
+
     /// <summary>
     /// True when value <paramref name="index"/> is <paramref name="text"/>: exactly, or with
     /// <paramref name="ignoreCase"/> as <see cref="StringTable.Fold(char)"/> folds.
