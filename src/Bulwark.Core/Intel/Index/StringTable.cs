@@ -7,10 +7,11 @@ using System.Security.Cryptography;
 namespace Bulwark.Core.Intel.Index;
 
 /// <summary>
-/// Frozen string keys → their ordinals, in a few large arrays: an open-addressing slot array of (hash tag, ordinal)
-/// at most half full behind a Bloom filter, and for each key the entry whose value in the index's <see cref="ValueStore"/> is that key
-/// (nearly always; the few keys no value spells, such as the punycode of a Unicode domain, are kept as strings). A
-/// miss usually costs one read of one slot; a hit one slot and one comparison. Keys of a case-insensitive table are
+/// Frozen string keys → their ordinals, in a few large arrays: an open-addressing slot array of (hash tag, value
+/// length, entry or ordinal) at most two-thirds full behind a Bloom filter, with beside each slot where its key's
+/// value starts in the index's <see cref="ValueStore"/> (every key is some entry's value, nearly always; the few
+/// keys no value spells, such as the punycode of a Unicode domain, are kept as strings). A miss usually costs one
+/// read of the filter; a hit one slot and one comparison against the value's bytes. Keys of a case-insensitive table are
 /// folded (<see cref="Fold(char)"/>), and lookups fold as they hash and compare, without copying the query.
 /// </summary>
 /// <remarks>
