@@ -28,18 +28,11 @@ internal sealed class BloomFilter
         _words[word] |= bits;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool MayContain(ulong mixed)
-    {
-        var (word, bits) = Locate(mixed);
-        return (_words[word] & bits) == bits;
-    }
-
-    /// <summary>The one word <see cref="MayContain(ulong)"/> reads for <paramref name="mixed"/>, to read it ahead of the test.</summary>
+    /// <summary>The one word of the filter that holds <paramref name="mixed"/>'s bits: read it, then test it with <see cref="MayContain(ulong, ulong)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong WordOf(ulong mixed) => _words[Locate(mixed).Word];
 
-    /// <summary>As <see cref="MayContain(ulong)"/>, with its word already read by <see cref="WordOf"/>.</summary>
+    /// <summary>False when the key whose mixed hash is <paramref name="mixed"/> is certainly absent; <paramref name="word"/> is its <see cref="WordOf"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool MayContain(ulong word, ulong mixed)
     {

@@ -97,29 +97,9 @@ internal sealed class StringTable
     public int Count => _keyEntries.Length;
 
     /// <summary>
-    /// Finds <paramref name="key"/> (whose <see cref="Hash"/> is <paramref name="hash"/>): either the one entry its
-    /// result is (<paramref name="entry"/>, and <paramref name="ordinal"/> -1) or its ordinal (and entry -1).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryFind(scoped ReadOnlySpan<char> key, ulong hash, out int ordinal, out int entry)
-    {
-        // The small filter answers most misses from cache; the slots are read only for keys it may hold.
-        if (!_filter.MayContain(hash))
-        {
-            ordinal = -1;
-            entry = -1;
-            return false;
-        }
-
-        var slot = SlotOf(hash);
-        return FindFrom(key, hash, slot, _slots[slot], _starts[slot], out ordinal, out entry);
-    }
-
-    /// <summary>
     /// Reads the three words a lookup of <paramref name="hash"/> starts with (its filter word, first slot and that slot's
-    /// value offset), so that a
-    /// caller with several keys to look up (a URL and its host's suffixes) has every read on its way to memory
-    /// before the first test waits for one; then <see cref="TryFind(ReadOnlySpan{char}, ulong, Probe, out int, out int)"/>.
+    /// value offset), so that a caller with several keys to look up (a URL and its host's suffixes) has every read
+    /// on its way to memory before the first test waits for one; then <see cref="TryFind(ReadOnlySpan{char}, ulong, Probe, out int, out int)"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Probe ReadAhead(ulong hash)
@@ -132,10 +112,15 @@ internal sealed class StringTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong ReadFilterAhead(ulong hash) => _filter.WordOf(hash);
 
-    /// <summary>As <see cref="TryFind(ReadOnlySpan{char}, ulong, out int, out int)"/>, with the filter word read by <see cref="ReadFilterAhead"/>.</summary>
+    /// <summary>
+    /// Finds <paramref name="key"/> (whose <see cref="Hash"/> is <paramref name="hash"/>, and whose filter word
+    /// <see cref="ReadFilterAhead"/> read): either the one entry its result is (<paramref name="entry"/>, and
+    /// <paramref name="ordinal"/> -1) or its ordinal (and entry -1).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryFind(scoped ReadOnlySpan<char> key, ulong hash, ulong filterWord, out int ordinal, out int entry)
     {
+        // The small filter answers most misses from cache; the slots are read only for keys it may hold.
         if (!_filter.MayContain(filterWord, hash))
         {
             ordinal = -1;
@@ -147,7 +132,7 @@ internal sealed class StringTable
         return FindFrom(key, hash, slot, _slots[slot], _starts[slot], out ordinal, out entry);
     }
 
-    /// <summary>As <see cref="TryFind(ReadOnlySpan{char}, ulong, out int, out int)"/>, with the first words read by <see cref="ReadAhead"/>.</summary>
+    /// <summary>As <see cref="TryFind(ReadOnlySpan{char}, ulong, ulong, out int, out int)"/>, with the first words read by <see cref="ReadAhead"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryFind(scoped ReadOnlySpan<char> key, ulong hash, Probe probe, out int ordinal, out int entry)
     {
