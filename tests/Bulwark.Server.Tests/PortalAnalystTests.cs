@@ -49,7 +49,7 @@ public abstract class PortalAnalystTests<THost>(THost host) : IClassFixture<THos
     {
         host.EnsureAvailable();
         var name = "analyst-" + Guid.NewGuid().ToString("N")[..12];
-        var user = await AnalystPortal.CreateStaffAsync(host.Host.Services, name, PortalRoles.Analyst);
+        var user = await PortalUsers.CreateStaffAsync(host.Host.Services, name, PortalRoles.Analyst);
         var browser = new PortalBrowser(host.Host);
         Assert.Equal("/", (await browser.SignInAsync(name)).Target);
         return (browser, user);
@@ -439,10 +439,10 @@ public abstract class PortalAnalystTests<THost>(THost host) : IClassFixture<THos
         var (a, _) = await MemberAsync("Refused Org");
         await AnalystPortal.SubmitAsync(host.As(a.IngestToken), Ssrf("F-1", "192.0.2.221"));
         var id = await IncidentAsync(a.Id, "192.0.2.221");
-        var admin = await AnalystPortal.CreatePersonAsync(host.Host.Services, a.Id, $"admin-{Guid.NewGuid():N}@example.org", PersonRole.OrgAdmin);
-        var person = await AnalystPortal.CreatePersonAsync(host.Host.Services, a.Id, $"staff-{Guid.NewGuid():N}@example.org", PersonRole.Staff);
+        var (_, admin) = await PortalUsers.CreatePersonAsync(host.Host.Services, a.Id, $"admin-{Guid.NewGuid():N}@example.org", PersonRole.OrgAdmin);
+        var (_, person) = await PortalUsers.CreatePersonAsync(host.Host.Services, a.Id, $"staff-{Guid.NewGuid():N}@example.org", PersonRole.Staff);
         var operatorName = "operator-" + Guid.NewGuid().ToString("N")[..12];
-        await AnalystPortal.CreateStaffAsync(host.Host.Services, operatorName, PortalRoles.Operator);
+        await PortalUsers.CreateStaffAsync(host.Host.Services, operatorName, PortalRoles.Operator);
 
         foreach (var userName in new[] { admin.UserName!, person.UserName!, operatorName })
         {

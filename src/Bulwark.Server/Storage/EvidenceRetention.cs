@@ -31,32 +31,10 @@ public sealed class EvidenceRetention(TenantDatabase databases, IOptions<Storage
 }
 
 /// <summary>Runs <see cref="EvidenceRetention"/> at start and then every six hours.</summary>
-public sealed partial class EvidenceRetentionWorker(EvidenceRetention retention, TimeProvider time, ILogger<EvidenceRetentionWorker> logger) : BackgroundService
+public sealed class EvidenceRetentionWorker(EvidenceRetention retention, TimeProvider time, ILogger<EvidenceRetentionWorker> logger)
+    : RetentionWorker(time, logger, TimeSpan.FromHours(6))
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var cleared = await retention.RunOnceAsync(stoppingToken);
-                if (cleared > 0)
-                {
-                    Cleared(logger, cleared);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Failed(logger, ex);
-            }
+    protected override string Job => "Evidence retention (findings' evidence)";
 
-            await Task.Delay(TimeSpan.FromHours(6), time, stoppingToken);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Evidence retention cleared the evidence of {Count} findings")]
-    private static partial void Cleared(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Evidence retention failed; it runs again later")]
-    private static partial void Failed(ILogger logger, Exception exception);
+    protected override Task<int> RunOnceAsync(CancellationToken ct) => retention.RunOnceAsync(ct);
 }

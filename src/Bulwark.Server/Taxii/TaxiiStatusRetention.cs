@@ -20,32 +20,10 @@ public sealed class TaxiiStatusRetention(TenantDatabase databases, IOptions<Taxi
 }
 
 /// <summary>Runs <see cref="TaxiiStatusRetention"/> at start and then every hour.</summary>
-public sealed partial class TaxiiStatusRetentionWorker(TaxiiStatusRetention retention, TimeProvider time, ILogger<TaxiiStatusRetentionWorker> logger) : BackgroundService
+public sealed class TaxiiStatusRetentionWorker(TaxiiStatusRetention retention, TimeProvider time, ILogger<TaxiiStatusRetentionWorker> logger)
+    : RetentionWorker(time, logger, TimeSpan.FromHours(1))
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var deleted = await retention.RunOnceAsync(stoppingToken);
-                if (deleted > 0)
-                {
-                    Deleted(logger, deleted);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Failed(logger, ex);
-            }
+    protected override string Job => "TAXII status retention (status resources)";
 
-            await Task.Delay(TimeSpan.FromHours(1), time, stoppingToken);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "TAXII status retention deleted {Count} status resources")]
-    private static partial void Deleted(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "TAXII status retention failed; it runs again later")]
-    private static partial void Failed(ILogger logger, Exception exception);
+    protected override Task<int> RunOnceAsync(CancellationToken ct) => retention.RunOnceAsync(ct);
 }

@@ -12,59 +12,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Bulwark.Server.Tests.Support;
 
 /// <summary>
-/// The analyst pages' test helpers over any host (the notification host has its own clock and SMTP server, so its
-/// services, not the base fixture's, create the accounts): staff and people, findings to submit, raw form posts.
+/// The analyst pages' test helpers over any host: findings to submit, raw form posts. Accounts come from
+/// <see cref="PortalUsers"/> through the host's own services (the notification host has its own clock and SMTP server).
 /// </summary>
 public static class AnalystPortal
 {
-    public static async Task<PortalUser> CreateStaffAsync(IServiceProvider services, string userName, string role)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var accounts = scope.ServiceProvider.GetRequiredService<PortalAccounts>();
-        var user = await accounts.CreateStaffAsync(userName, null, role, PortalUsers.Password, CancellationToken.None)
-            ?? throw new InvalidOperationException($"user {userName} exists already");
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        var stored = await users.FindByIdAsync(user.Id.ToString());
-        stored!.MustChangePassword = false;
-        await users.UpdateAsync(stored);
-        return stored;
-    }
-
-    public static async Task<PortalUser> CreatePersonAsync(IServiceProvider services, Guid organisationId, string workEmail, PersonRole role)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var now = TimeProvider.System.GetUtcNow();
-        var person = new Person
-        {
-            Id = Guid.CreateVersion7(),
-            OrganisationId = organisationId,
-            DisplayName = "Sam Analyse",
-            WorkEmail = workEmail,
-            Role = role,
-            Language = "en",
-            CreatedAt = now,
-        };
-        await using (var db = scope.ServiceProvider.GetRequiredService<TenantDatabase>().Open(organisationId))
-        {
-            db.People.Add(person);
-            await db.SaveChangesAsync();
-        }
-
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        var user = new PortalUser
-        {
-            Id = Guid.CreateVersion7(),
-            UserName = workEmail,
-            Email = workEmail,
-            OrganisationId = organisationId,
-            PersonId = person.Id,
-            Language = "en",
-            CreatedAt = now,
-        };
-        var created = await users.CreateAsync(user, PortalUsers.Password);
-        return created.Succeeded ? user : throw new InvalidOperationException(string.Join("; ", created.Errors.Select(e => e.Description)));
-    }
-
     /// <summary>A finding in Core's JSON shape with evidence lines carrying <paramref name="fields"/>.</summary>
     public static JsonObject Finding(
         string id,

@@ -17,9 +17,13 @@ public static class PortalUsers
     public const string Password = "correct horse battery staple 42";
 
     /// <summary>An operator or analyst account (no one-time password: ready to use).</summary>
-    public static async Task<PortalUser> CreateStaffAsync(BulwarkServer server, string userName, string role)
+    public static Task<PortalUser> CreateStaffAsync(BulwarkServer server, string userName, string role) =>
+        CreateStaffAsync(server.Services, userName, role);
+
+    /// <summary>As <see cref="CreateStaffAsync(BulwarkServer, string, string)"/>, through any host's services (a host with its own clock or SMTP server).</summary>
+    public static async Task<PortalUser> CreateStaffAsync(IServiceProvider services, string userName, string role)
     {
-        await using var scope = server.Services.CreateAsyncScope();
+        await using var scope = services.CreateAsyncScope();
         var accounts = scope.ServiceProvider.GetRequiredService<PortalAccounts>();
         var user = await accounts.CreateStaffAsync(userName, null, role, Password, CancellationToken.None)
             ?? throw new InvalidOperationException($"user {userName} exists already");
@@ -31,10 +35,15 @@ public static class PortalUsers
     }
 
     /// <summary>A person of <paramref name="organisationId"/> with a portal account named after their work address.</summary>
+    public static Task<(Person Person, PortalUser User)> CreatePersonAsync(
+        BulwarkServer server, Guid organisationId, string workEmail, PersonRole role = PersonRole.Staff, string displayName = "Alex Martin", string language = "en") =>
+        CreatePersonAsync(server.Services, organisationId, workEmail, role, displayName, language);
+
+    /// <summary>As <see cref="CreatePersonAsync(BulwarkServer, Guid, string, PersonRole, string, string)"/>, through any host's services.</summary>
     public static async Task<(Person Person, PortalUser User)> CreatePersonAsync(
-        BulwarkServer server, Guid organisationId, string workEmail, PersonRole role = PersonRole.Staff, string displayName = "Alex Martin", string language = "en")
+        IServiceProvider services, Guid organisationId, string workEmail, PersonRole role = PersonRole.Staff, string displayName = "Alex Martin", string language = "en")
     {
-        await using var scope = server.Services.CreateAsyncScope();
+        await using var scope = services.CreateAsyncScope();
         var now = TimeProvider.System.GetUtcNow();
         var person = new Person
         {
