@@ -147,7 +147,41 @@ public class IocIndexTests
     }
 
     [Fact]
-    public void Host_with_more_labels_than_one_pass_walks_is_still_matched_at_every_suffix()
+    public void Domain_walk_matches_labels_of_every_length_in_any_case_and_only_at_label_boundaries()
+    {
+        // Labels of 1 to 13 characters cover every way a label splits into four-character blocks.
+        var labels = Enumerable.Range(1, 13).Select(n => string.Concat(Enumerable.Range(0, n).Select(i => (char)('a' + ((n + i) % 26))))).ToArray();
+        var (index, ids) = Build([.. labels.Select(l => Ioc(IocKind.Domain, $"{l}.x{l}.example"))]);
+
+        for (var k = 0; k < labels.Length; k++)
+        {
+            var domain = $"{labels[k]}.x{labels[k]}.example";
+            Assert.Equal([ids[k]], index.MatchDomain(domain).ToArray());
+            Assert.Equal([ids[k]], index.MatchDomain("www." + domain.ToUpperInvariant()).ToArray());
+            Assert.Equal([ids[k]], index.MatchUrl($"https://cdn.{domain}/a").ToArray());
+            Assert.Equal([ids[k]], index.MatchUrl($"HTTPS://CDN.{domain.ToUpperInvariant()}/a").ToArray());
+            Assert.True(index.MatchDomain("z" + domain).IsEmpty);
+            Assert.True(index.MatchDomain(domain.AsSpan(1)).IsEmpty);
+            Assert.True(index.MatchDomain($"{labels[k]}.x{labels[k]}z.example").IsEmpty);
+            Assert.True(index.MatchDomain($"{labels[k]}.{labels[k]}.example").IsEmpty);
+        }
+    }
+
+    [Fact]
+    public void Host_with_characters_outside_host_names_is_folded_and_still_matched_at_its_suffixes()
+    {
+        var (index, ids) = Build(Ioc(IocKind.Domain, "evil.com"));
+        var longHost = string.Concat(Enumerable.Repeat("Abcdefghij.", 60)) + "EVIL.com";
+
+        Assert.Equal([ids[0]], index.MatchDomain("we*rd!.Evil.COM").ToArray());
+        Assert.Equal([ids[0]], index.MatchDomain(longHost).ToArray());
+        Assert.Equal([ids[0]], index.MatchDomain(longHost + ".").ToArray());
+        Assert.True(index.MatchDomain("we*rd!.Evil.COM.org").IsEmpty);
+        Assert.True(index.MatchDomain(longHost.AsSpan(0, longHost.Length - 1)).IsEmpty);
+    }
+
+    [Fact]
+    public void Host_with_many_labels_is_matched_at_every_suffix()
     {
         var (index, ids) = Build(Ioc(IocKind.Domain, "evil.com"));
         var deep = string.Concat(Enumerable.Range(0, 40).Select(i => $"l{i}.")) + "evil.com";

@@ -18,9 +18,6 @@ public sealed class IocIndex
 {
     private const int StackLimit = 512;
 
-    /// <summary>Labels walked in one pass; a longer host name (rare, and unusual) is walked suffix by suffix.</summary>
-    private const int MaxLabels = 32;
-
     private readonly EntryTable _entries;
     private readonly IocTables _tables;
 
@@ -158,88 +155,54 @@ public sealed class IocIndex
             return IocMatches.Empty;
         }
 
-        // Buffers are sized to the labels there are (stack memory is cleared, and most hosts have three or four).
-        var labelCount = host.Count('.') + 1;
-        if (labelCount > MaxLabels)
+        if (IocText.IsLowerHost(host))
         {
-            return MatchDomainSlowly(host);
+            return MatchFoldedDomain(host);
         }
 
-        Span<Suffix> suffixes = stackalloc Suffix[labelCount];
-        if (HashSuffixes(host, suffixes))
+        if (!System.Text.Ascii.IsValid(host))
         {
-            // An internationalised name: looked up by its punycode, as the table holds it.
-            return IocText.DomainKey(host) is { } ascii && System.Text.Ascii.IsValid(ascii) ? MatchDomain(ascii) : IocMatches.Empty;
+            // An internationalised name: looked up by its punycode, as the table holds it (DomainKey folds it).
+            return IocText.DomainKey(host) is { } ascii && System.Text.Ascii.IsValid(ascii) ? MatchFoldedDomain(ascii) : IocMatches.Empty;
         }
 
-        return MatchSuffixes(host, suffixes);
+        char[]? rented = null;
+        var buffer = host.Length <= StackLimit ? stackalloc char[host.Length] : (rented = ArrayPool<char>.Shared.Rent(host.Length));
+        try
+        {
+            _ = System.Text.Ascii.ToLower(host, buffer, out var written);
+            return MatchFoldedDomain(buffer[..written]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>
-    /// One pass from the last character of <paramref name="host"/> (with <paramref name="suffixes"/>.Length labels)
-    /// gives the table hash of every label suffix, longest last, and reads ahead the first words of each suffix's
-    /// lookup. True when the host is not ASCII (the hashes are then of no use: the table holds punycode).
+    /// <see cref="MatchDomain"/> for a host already in the table's folded form (lower-case ASCII): one pass from the
+    /// end hashes every label suffix (<see cref="SuffixWalk"/>) and looks each up as it goes, most of them answered
+    /// "absent" by the filter. The longest suffix in the table carries its parents' ids too, so the longest hit is
+    /// the whole answer.
     /// </summary>
-    private bool HashSuffixes(scoped ReadOnlySpan<char> host, Span<Suffix> suffixes)
+    private IocMatches MatchFoldedDomain(scoped ReadOnlySpan<char> host)
     {
-        var table = _tables.Domains.Strings;
-        var labels = 0;
-        ulong a = StringTable.Start, b = StringTable.Start2;
-        var wide = 0;
-        for (var i = host.Length - 1; i >= 0; i--)
+        var domains = _tables.Domains;
+        var walk = new SuffixWalk(host);
+        ReadOnlySpan<int> longest = default;
+        while (walk.Next(out var start, out var hash))
         {
-            var c = host[i];
-            wide |= c;
-            var next = StringTable.Step(a, StringTable.Fold(c));
-            a = b;
-            b = next;
-            if (i == 0 || host[i - 1] == '.')
-            {
-                var hash = StringTable.Finish(a, b, host.Length - i);
-                suffixes[labels++] = new Suffix(i, hash, table.ReadFilterAhead(hash));
-            }
-        }
-
-        return wide >= 0x80;
-    }
-
-    /// <summary>
-    /// The longest suffix in the table carries its parents' ids too, so the first hit from the longest down is the
-    /// whole answer.
-    /// </summary>
-    private IocMatches MatchSuffixes(scoped ReadOnlySpan<char> host, scoped ReadOnlySpan<Suffix> suffixes)
-    {
-        for (var k = suffixes.Length - 1; k >= 0; k--)
-        {
-            ref readonly var suffix = ref suffixes[k];
-            var ids = _tables.Domains.MatchString(host[suffix.Start..], suffix.Hash, suffix.FilterWord);
+            var ids = domains.MatchString(host[start..], hash);
             if (!ids.IsEmpty)
             {
-                return new(ids);
+                longest = ids;
             }
         }
 
-        return IocMatches.Empty;
-    }
-
-    private IocMatches MatchDomainSlowly(scoped ReadOnlySpan<char> host)
-    {
-        while (true)
-        {
-            var ids = _tables.Domains.MatchString(host);
-            if (!ids.IsEmpty)
-            {
-                return new(ids);
-            }
-
-            var dot = host.IndexOf('.');
-            if (dot < 0)
-            {
-                return IocMatches.Empty;
-            }
-
-            host = host[(dot + 1)..];
-        }
+        return new(longest);
     }
 
     /// <summary>
@@ -249,9 +212,9 @@ public sealed class IocIndex
     public IocMatches MatchUrl(scoped ReadOnlySpan<char> url)
     {
         url = url.Trim();
-        if (IocText.IsNormalUrl(url, out var hostStart, out var hostEnd) && TryMatchNormalUrl(url, url[hostStart..hostEnd], out var matches))
+        if (IocText.IsNormalUrl(url, out var hostStart, out var hostEnd))
         {
-            return matches;
+            return MatchNormalUrl(url, url[hostStart..hostEnd]);
         }
 
         char[]? rented = null;
@@ -285,19 +248,12 @@ public sealed class IocIndex
     }
 
     /// <summary>
-    /// <see cref="MatchUrl"/> for a URL already in normal form with an ASCII host: looked up as it is, without a
-    /// copy, and with the first reads of every lookup (the URL's and each host suffix's) on their way to memory
-    /// before the first answer is waited for. False for a host of more than <see cref="MaxLabels"/> labels.
+    /// <see cref="MatchUrl"/> for a URL already in normal form with a lower-case ASCII host: looked up as it is,
+    /// without a copy, with the first reads of the URL's lookup on their way to memory while the host's domain walk
+    /// runs.
     /// </summary>
-    private bool TryMatchNormalUrl(scoped ReadOnlySpan<char> url, scoped ReadOnlySpan<char> host, out IocMatches matches)
+    private IocMatches MatchNormalUrl(scoped ReadOnlySpan<char> url, scoped ReadOnlySpan<char> host)
     {
-        matches = IocMatches.Empty;
-        var labelCount = host.Count('.') + 1;
-        if (labelCount > MaxLabels)
-        {
-            return false;
-        }
-
         var urls = _tables.Urls;
         var hash = 0UL;
         var probe = default(Probe);
@@ -307,16 +263,8 @@ public sealed class IocIndex
             probe = urls.Strings.ReadAhead(hash);
         }
 
-        var domains = IocMatches.Empty;
-        if (_tables.Domains.Count > 0)
-        {
-            Span<Suffix> suffixes = stackalloc Suffix[labelCount];
-            _ = HashSuffixes(host, suffixes);
-            domains = MatchSuffixes(host, suffixes);
-        }
-
-        matches = new IocMatches(urls.Count > 0 ? urls.MatchString(url, hash, probe) : default, domains.First);
-        return true;
+        var domains = _tables.Domains.Count > 0 ? MatchFoldedDomain(host) : IocMatches.Empty;
+        return new IocMatches(urls.Count > 0 ? urls.MatchString(url, hash, probe) : default, domains.First);
     }
 
     /// <summary>E-mail entries equal to <paramref name="address"/>, case-insensitive.</summary>
@@ -370,9 +318,6 @@ public sealed class IocIndex
             }
         }
     }
-
-    /// <summary>One label suffix of a host in a domain walk: where it starts, its table hash, its lookup's first reads.</summary>
-    private readonly record struct Suffix(int Start, ulong Hash, ulong FilterWord);
 
     /// <summary>Entry metadata as parallel arrays: a few bytes per entry beyond its value's characters.</summary>
     internal sealed record EntryTable(

@@ -371,6 +371,9 @@ internal static class IocText
         return url[hostEnd] == '/' && url[hostEnd - 1] != '.' && !url[hostEnd..].ContainsAny('%', '#');
     }
 
+    /// <summary>True when <paramref name="host"/> holds only lower-case ASCII letters, digits, '-', '.' and '_': already a domain key's folded form.</summary>
+    public static bool IsLowerHost(ReadOnlySpan<char> host) => host.IndexOfAnyExcept(NormalHostChars) < 0;
+
     private static readonly SearchValues<char> NormalSchemeChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789+-.");
     private static readonly SearchValues<char> NormalHostChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-._");
 

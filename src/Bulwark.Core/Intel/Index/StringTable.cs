@@ -181,18 +181,24 @@ internal sealed class StringTable
         return false;
     }
 
+    /// <summary>The table hash of <paramref name="key"/>; a suffix-walked table's key must be folded already.</summary>
     public ulong HashOf(scoped ReadOnlySpan<char> key) => Hash(key, _ignoreCase, _suffixes);
 
     /// <summary>
-    /// The table hash of <paramref name="key"/>. Two running states (lanes) take turns, so the multiply chain each
-    /// waits on is half as long: for a table walked by suffix (<see cref="Step"/>, <see cref="Finish"/>) they take
-    /// the (folded) characters from last to first, character by character; for an ordinal table not walked by
-    /// suffix they take the bytes eight at a time.
+    /// The table hash of <paramref name="key"/>. A suffix-walked table's key (already folded) is hashed label by
+    /// label (<see cref="SuffixHash"/>). Otherwise two running states (lanes) take turns, so the multiply chain each
+    /// waits on is half as long: an ordinal table's take the bytes eight at a time; a case-insensitive table's take
+    /// the folded characters one at a time.
     /// </summary>
     public static ulong Hash(scoped ReadOnlySpan<char> key, bool ignoreCase, bool suffixes)
     {
+        if (suffixes)
+        {
+            return SuffixHash(key);
+        }
+
         ulong a = Start, b = Start2;
-        if (!ignoreCase && !suffixes)
+        if (!ignoreCase)
         {
             // Four characters per read: the loop bounds keep every read inside the key, so no read is checked.
             ref var first = ref MemoryMarshal.GetReference(key);
@@ -219,13 +225,64 @@ internal sealed class StringTable
 
         for (var i = key.Length - 1; i >= 0; i--)
         {
-            var next = Step(a, ignoreCase ? Fold(key[i]) : key[i]);
+            var next = Step(a, Fold(key[i]));
             a = b;
             b = next;
         }
 
         return Finish(a, b, key.Length);
     }
+
+    /// <summary>The table hash of a key of a suffix-walked table: the last of its <see cref="SuffixWalk"/> hashes.</summary>
+    public static ulong SuffixHash(scoped ReadOnlySpan<char> key)
+    {
+        var walk = new SuffixWalk(key);
+        var hash = 0UL;
+        while (walk.Next(out _, out var next))
+        {
+            hash = next;
+        }
+
+        return hash;
+    }
+
+    /// <summary>
+    /// Mixes one label of <paramref name="length"/> characters from <paramref name="first"/> into a suffix walk's
+    /// state, four characters per multiply; a label of four or more ends with the four characters that end it
+    /// (overlapping the block before), so no read leaves the label.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong MixLabel(ulong state, ref char first, int length)
+    {
+        ulong last;
+        if (length >= 4)
+        {
+            for (var i = 0; i + 4 < length; i += 4)
+            {
+                state = (state ^ Read4(ref Unsafe.Add(ref first, i))) * Prime;
+            }
+
+            last = Read4(ref Unsafe.Add(ref first, length - 4));
+        }
+        else
+        {
+            last = length switch
+            {
+                3 => Read2(ref first) | ((ulong)Unsafe.Add(ref first, 2) << 32),
+                2 => Read2(ref first),
+                1 => first,
+                _ => 0,
+            };
+        }
+
+        return ((state ^ last) * Prime) + (uint)length;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Read4(ref char at) => Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref at));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Read2(ref char at) => Unsafe.ReadUnaligned<uint>(ref Unsafe.As<char, byte>(ref at));
 
     /// <summary>The first lane's state before any character.</summary>
     public static ulong Start => Seed;
@@ -336,6 +393,40 @@ internal sealed class StringTable
         }
 
         return !System.Text.Ascii.IsValid(bytes) && TextEquals(System.Text.Encoding.UTF8.GetString(bytes), key, _ignoreCase);
+    }
+}
+
+/// <summary>
+/// The table hash of every label suffix of a host, shortest first (<c>com</c>, <c>example.com</c>,
+/// <c>www.example.com</c>), in one pass from the end: each label is mixed into a running state four characters at
+/// a time (<see cref="StringTable.MixLabel"/>) and each suffix's hash is that state finished. The host must be in
+/// the table's folded form (lower-case ASCII for domains, which the table holds in punycode). The state never
+/// takes a character of 0x8000 or more into a block's top bits from an ASCII key, so no difference in a key's
+/// top bit passes through the multiplies unchanged for a crafted feed to cancel.
+/// </summary>
+internal ref struct SuffixWalk(ReadOnlySpan<char> host)
+{
+    private readonly ReadOnlySpan<char> _host = host;
+    private int _end = host.Length;
+    private ulong _state = StringTable.Start;
+
+    /// <summary>The next longer suffix: where it starts in the host and its table hash; false after the whole host.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Next(out int start, out ulong hash)
+    {
+        if (_end < 0)
+        {
+            start = 0;
+            hash = 0;
+            return false;
+        }
+
+        var dot = _host[.._end].LastIndexOf('.');
+        start = dot + 1;
+        _state = StringTable.MixLabel(_state, ref Unsafe.Add(ref MemoryMarshal.GetReference(_host), start), _end - start);
+        hash = StringTable.Finish(_state, 0, _host.Length - start);
+        _end = dot;
+        return true;
     }
 }
 
