@@ -168,6 +168,42 @@ public class IocIndexTests
     }
 
     [Fact]
+    public void Exact_values_of_every_length_match_only_themselves()
+    {
+        // Lengths 1 to 24 cover every way a value splits into eight-character blocks and its overlapping last block.
+        var agents = Enumerable.Range(1, 24).Select(n => string.Concat(Enumerable.Range(0, n).Select(i => (char)('A' + ((n * 7) + i) % 26)))).ToArray();
+        var (index, ids) = Build([.. agents.Select(a => Ioc(IocKind.UserAgent, a))]);
+
+        for (var k = 0; k < agents.Length; k++)
+        {
+            Assert.Equal([ids[k]], index.MatchUserAgent(agents[k]).ToArray());
+            for (var i = 0; i < agents[k].Length; i++)
+            {
+                var changed = agents[k].ToCharArray();
+                changed[i] = (char)(changed[i] ^ 0x8000);
+                Assert.True(index.MatchUserAgent(changed).IsEmpty);
+            }
+        }
+    }
+
+    [Fact]
+    public void Hosts_of_50_to_80_characters_match_with_their_dots_anywhere()
+    {
+        // A host of up to 64 characters finds its dots in one pass of 8-character compares, a longer one label by label.
+        var (index, ids) = Build(Ioc(IocKind.Domain, "evil.com"), Ioc(IocKind.Domain, "c.evil.com"));
+        for (var n = 50; n <= 80; n++)
+        {
+            for (var p = 1; p <= n - 11; p++)
+            {
+                var host = $"{new string('a', p)}.{new string('c', n - p - 10)}.evil.com";
+                Assert.Equal(n, host.Length);
+                Assert.Equal(n - p == 11 ? [ids[1], ids[0]] : [ids[0]], index.MatchDomain(host).ToArray());
+                Assert.True(index.MatchDomain(host.Replace(".evil", "evil", StringComparison.Ordinal)).IsEmpty);
+            }
+        }
+    }
+
+    [Fact]
     public void Host_with_characters_outside_host_names_is_folded_and_still_matched_at_its_suffixes()
     {
         var (index, ids) = Build(Ioc(IocKind.Domain, "evil.com"));

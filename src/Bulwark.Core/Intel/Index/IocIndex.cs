@@ -193,12 +193,17 @@ public sealed class IocIndex
         var domains = _tables.Domains;
         var walk = new SuffixWalk(host);
         ReadOnlySpan<int> longest = default;
+        var labels = 0;
         while (walk.Next(out var start, out var hash))
         {
-            var ids = domains.MatchString(host[start..], hash);
-            if (!ids.IsEmpty)
+            // Only suffixes with as many labels as some indicator has are looked up (most feeds list no bare TLD).
+            if (domains.Strings.MayHoldLabels(++labels))
             {
-                longest = ids;
+                var ids = domains.MatchString(host[start..], hash);
+                if (!ids.IsEmpty)
+                {
+                    longest = ids;
+                }
             }
         }
 

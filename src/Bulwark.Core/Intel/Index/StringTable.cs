@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace Bulwark.Core.Intel.Index;
@@ -44,6 +45,9 @@ internal sealed class StringTable
     private readonly bool _ignoreCase;
     private readonly bool _suffixes;
 
+    /// <summary>A suffix-walked table's label counts: bit n set when some key has n labels (63 for 63 or more).</summary>
+    private readonly ulong _labelCounts;
+
     /// <param name="keys">The keys in ordinal order, distinct, already folded when <paramref name="ignoreCase"/>.</param>
     /// <param name="values">The index's values.</param>
     /// <param name="keyEntries">For each key, an entry whose value is exactly the key, or -1.</param>
@@ -78,6 +82,11 @@ internal sealed class StringTable
                 slot = slot + 1 == capacity ? 0 : slot + 1;
             }
 
+            if (suffixes)
+            {
+                _labelCounts |= 1UL << Math.Min(63, keys[ordinal].Count('.') + 1);
+            }
+
             var entry = keyEntries[ordinal];
             var payload = single is not null && single[ordinal] ? EntryFlag | (uint)entry : (uint)(ordinal + 1);
             var length = entry < 0 ? 0 : Math.Min(LongValue, values!.LengthOf(entry));
@@ -95,6 +104,10 @@ internal sealed class StringTable
     public static StringTable Empty { get; } = new([], ignoreCase: false, values: null, keyEntries: []);
 
     public int Count => _keyEntries.Length;
+
+    /// <summary>False when no key of this suffix-walked table has <paramref name="labels"/> labels, so a suffix of that many need not be looked up.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool MayHoldLabels(int labels) => ((_labelCounts >> Math.Min(63, labels)) & 1) != 0;
 
     /// <summary>
     /// Reads the three words a lookup of <paramref name="hash"/> starts with (its filter word, first slot and that slot's
@@ -186,9 +199,9 @@ internal sealed class StringTable
 
     /// <summary>
     /// The table hash of <paramref name="key"/>. A suffix-walked table's key (already folded) is hashed label by
-    /// label (<see cref="SuffixHash"/>). Otherwise two running states (lanes) take turns, so the multiply chain each
-    /// waits on is half as long: an ordinal table's take the bytes eight at a time; a case-insensitive table's take
-    /// the folded characters one at a time.
+    /// label (<see cref="SuffixHash"/>); an ordinal table's eight characters at a time (<see cref="OrdinalHash"/>).
+    /// A case-insensitive table's takes the folded characters one at a time into two running states (lanes) in
+    /// turn, so the multiply chain each waits on is half as long.
     /// </summary>
     public static ulong Hash(scoped ReadOnlySpan<char> key, bool ignoreCase, bool suffixes)
     {
@@ -197,32 +210,12 @@ internal sealed class StringTable
             return SuffixHash(key);
         }
 
-        ulong a = Start, b = Start2;
         if (!ignoreCase)
         {
-            // Four characters per read: the loop bounds keep every read inside the key, so no read is checked.
-            ref var first = ref MemoryMarshal.GetReference(key);
-            var i = 0;
-            for (; i + 8 <= key.Length; i += 8)
-            {
-                a = (a ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref first, i)))) * Prime;
-                b = (b ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref first, i + 4)))) * Prime;
-            }
-
-            if (i + 4 <= key.Length)
-            {
-                a = (a ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref first, i)))) * Prime;
-                i += 4;
-            }
-
-            for (; i < key.Length; i++)
-            {
-                b = Step(b, key[i]);
-            }
-
-            return Finish(a, b, key.Length);
+            return OrdinalHash(key);
         }
 
+        ulong a = Start, b = Start2;
         for (var i = key.Length - 1; i >= 0; i--)
         {
             var next = Step(a, Fold(key[i]));
@@ -231,6 +224,54 @@ internal sealed class StringTable
         }
 
         return Finish(a, b, key.Length);
+    }
+
+    /// <summary>
+    /// The hash of an ordinal table's key: eight characters per step, each step a full 64×64→128-bit multiply of
+    /// the state and the block with the seeds folded to 64 bits (as wyhash does), so that a difference in any bit of
+    /// a block, the top ones too, spreads in a way that depends on the seeds and no crafted key can cancel. The last
+    /// eight characters are read ending at the key's end (overlapping the block before), so no read leaves the key
+    /// and no loop runs per character.
+    /// </summary>
+    private static ulong OrdinalHash(scoped ReadOnlySpan<char> key)
+    {
+        ref var first = ref MemoryMarshal.GetReference(key);
+        var n = key.Length;
+        var state = Seed;
+        if (n >= 8)
+        {
+            for (var i = 0; i + 8 < n; i += 8)
+            {
+                state = Mum(state ^ Read4(ref Unsafe.Add(ref first, i)), Read4(ref Unsafe.Add(ref first, i + 4)) ^ Seed2);
+            }
+
+            state = Mum(state ^ Read4(ref Unsafe.Add(ref first, n - 8)), Read4(ref Unsafe.Add(ref first, n - 4)) ^ Seed2);
+        }
+        else if (n >= 4)
+        {
+            state = Mum(state ^ Read4(ref first), Read4(ref Unsafe.Add(ref first, n - 4)) ^ Seed2);
+        }
+        else
+        {
+            var small = n switch
+            {
+                3 => Read2(ref first) | ((ulong)Unsafe.Add(ref first, 2) << 32),
+                2 => Read2(ref first),
+                1 => first,
+                _ => 0UL,
+            };
+            state = Mum(state ^ small, Seed2);
+        }
+
+        return Finish(state, 0, n);
+    }
+
+    /// <summary>The high and low halves of the 128-bit product of <paramref name="a"/> and <paramref name="b"/>, folded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Mum(ulong a, ulong b)
+    {
+        var high = Math.BigMul(a, b, out var low);
+        return high ^ low;
     }
 
     /// <summary>The table hash of a key of a suffix-walked table: the last of its <see cref="SuffixWalk"/> hashes.</summary>
@@ -404,11 +445,22 @@ internal sealed class StringTable
 /// takes a character of 0x8000 or more into a block's top bits from an ASCII key, so no difference in a key's
 /// top bit passes through the multiplies unchanged for a crafted feed to cancel.
 /// </summary>
-internal ref struct SuffixWalk(ReadOnlySpan<char> host)
+internal ref struct SuffixWalk
 {
-    private readonly ReadOnlySpan<char> _host = host;
-    private int _end = host.Length;
-    private ulong _state = StringTable.Start;
+    private readonly ReadOnlySpan<char> _host;
+
+    /// <summary>For a host of at most 64 characters, bit i set when character i is a dot not yet walked past.</summary>
+    private ulong _dots;
+    private int _end;
+    private ulong _state;
+
+    public SuffixWalk(ReadOnlySpan<char> host)
+    {
+        _host = host;
+        _end = host.Length;
+        _state = StringTable.Start;
+        _dots = host.Length <= 64 ? DotsOf(host) : 0;
+    }
 
     /// <summary>The next longer suffix: where it starts in the host and its table hash; false after the whole host.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -421,12 +473,50 @@ internal ref struct SuffixWalk(ReadOnlySpan<char> host)
             return false;
         }
 
-        var dot = _host[.._end].LastIndexOf('.');
+        int dot;
+        if (_host.Length <= 64)
+        {
+            // The last dot before the label's end is the highest bit still set; it is cleared as the walk passes it.
+            dot = 63 - BitOperations.LeadingZeroCount(_dots);
+            _dots &= ~(1UL << dot);
+        }
+        else
+        {
+            dot = _host[.._end].LastIndexOf('.');
+        }
+
         start = dot + 1;
         _state = StringTable.MixLabel(_state, ref Unsafe.Add(ref MemoryMarshal.GetReference(_host), start), _end - start);
         hash = StringTable.Finish(_state, 0, _host.Length - start);
         _end = dot;
         return true;
+    }
+
+    /// <summary>Bit i set when <paramref name="host"/> (at most 64 characters) has a dot at i: eight characters per compare.</summary>
+    private static ulong DotsOf(ReadOnlySpan<char> host)
+    {
+        var n = host.Length;
+        var dots = 0UL;
+        if (n >= 8 && Vector128.IsHardwareAccelerated)
+        {
+            ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(host));
+            var dot = Vector128.Create((ushort)'.');
+            var i = 0;
+            for (; i + 8 < n; i += 8)
+            {
+                dots |= (ulong)Vector128.Equals(Vector128.LoadUnsafe(ref first, (nuint)i), dot).ExtractMostSignificantBits() << i;
+            }
+
+            // The last eight characters, ending at the host's end (overlapping the block before).
+            return dots | ((ulong)Vector128.Equals(Vector128.LoadUnsafe(ref first, (nuint)(n - 8)), dot).ExtractMostSignificantBits() << (n - 8));
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            dots |= host[i] == '.' ? 1UL << i : 0;
+        }
+
+        return dots;
     }
 }
 
