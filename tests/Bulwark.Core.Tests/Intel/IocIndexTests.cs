@@ -319,6 +319,114 @@ public class IocIndexTests
         }
     }
 
+    [Theory]
+    [InlineData("10.0.0.1", 0x0A000001u)]
+    [InlineData("255.255.255.255", 0xFFFFFFFFu)]
+    [InlineData("001.002.003.004", 0x01020304u)]
+    [InlineData("192.168.100.7", 0xC0A86407u)]
+    [InlineData("1.2.3.4", 0x01020304u)]
+    [InlineData("256.1.1.1", null)]
+    [InlineData("1.1.1.256", null)]
+    [InlineData("1.1.1.1000", null)]
+    [InlineData("1000.1.1.1", null)]
+    [InlineData(".1.1.1.1", null)]
+    [InlineData("1.1.1.1.", null)]
+    [InlineData("1..1.1.11", null)]
+    [InlineData("1.1.1", null)]
+    [InlineData("1.1.1.1.1", null)]
+    [InlineData("1.1.1.a", null)]
+    [InlineData("1.1.1.1 ", null)]
+    [InlineData("１.１.１.１１", null)]
+    [InlineData("12.34.56.78/24", null)]
+    public void IPv4_text_parses_to_its_address_or_is_refused(string text, uint? expected)
+    {
+        Assert.Equal(expected is not null, IocText.TryParseIPv4(text, out var value));
+        Assert.Equal(expected ?? 0, value);
+        Assert.Equal(expected is not null, IocText.TryParseIPv4Scalar(text, out var scalar));
+        Assert.Equal(expected ?? 0, scalar);
+    }
+
+    [Fact]
+    public void IPv4_fast_parse_agrees_with_the_scalar_parse_on_every_kind_of_text()
+    {
+        // Texts of 8 to 15 characters from an alphabet of digits, dots and a few others, biased towards the
+        // near-valid: the vector path and the character-by-character one must agree on every one.
+        var random = new Random(20261128);
+        const string alphabet = "0123456789012345678901234567890123456789....../ a:";
+        var valid = 0;
+        for (var t = 0; t < 200_000; t++)
+        {
+            string text;
+            if (t % 2 == 0)
+            {
+                text = string.Join('.', Enumerable.Range(0, 4).Select(_ => random.Next(random.Next(2) == 0 ? 256 : 1200).ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(random.Next(1, 4), '0')));
+            }
+            else
+            {
+                var chars = new char[random.Next(8, 16)];
+                for (var i = 0; i < chars.Length; i++)
+                {
+                    chars[i] = alphabet[random.Next(alphabet.Length)];
+                }
+
+                text = new string(chars);
+            }
+
+            var fast = IocText.TryParseIPv4(text, out var a);
+            var scalar = IocText.TryParseIPv4Scalar(text, out var b);
+            Assert.True(fast == scalar && a == b, $"'{text}': fast {fast} {a:X8}, scalar {scalar} {b:X8}");
+            valid += fast ? 1 : 0;
+        }
+
+        // Both kinds of text occur: a test that only ever saw refusals would prove little.
+        Assert.InRange(valid, 5_000, 100_000);
+    }
+
+    [Fact]
+    public void Hex_digest_parse_agrees_with_the_runtime_parse_on_every_kind_of_text()
+    {
+        // Characters either side of every hex range, and wide ones whose low byte is a hex digit ('İ' is U+0130,
+        // '０' is U+FF10): each must refuse the text, as Convert.FromHexString does.
+        const string alphabet = "0123456789abcdefABCDEF0123456789abcdef/:@`gG\u0130\uFF10\u0100 ";
+        var random = new Random(20261128);
+        var accepted = 0;
+        foreach (var length in new[] { 32, 40, 64 })
+        {
+            for (var t = 0; t < 20_000; t++)
+            {
+                var chars = new char[length];
+                for (var i = 0; i < length; i++)
+                {
+                    chars[i] = alphabet[random.Next(t % 2 == 0 ? 22 : alphabet.Length)];
+                }
+
+                if (t % 4 == 1)
+                {
+                    // One stray character in otherwise valid hex.
+                    for (var i = 0; i < length; i++)
+                    {
+                        chars[i] = alphabet[random.Next(22)];
+                    }
+
+                    chars[random.Next(length)] = alphabet[22 + random.Next(alphabet.Length - 22)];
+                }
+
+                var fast = new byte[length / 2];
+                var reference = new byte[length / 2];
+                var ok = IocText.TryParseHex(chars, fast);
+                var expected = Convert.FromHexString(chars, reference, out _, out var written) == System.Buffers.OperationStatus.Done && written == reference.Length;
+                Assert.True(ok == expected, $"'{new string(chars)}': fast {ok}, runtime {expected}");
+                if (ok)
+                {
+                    Assert.Equal(reference, fast);
+                    accepted++;
+                }
+            }
+        }
+
+        Assert.InRange(accepted, 20_000, 50_000);
+    }
+
     [Fact]
     public void Url_in_normal_form_and_its_other_spellings_give_the_same_matches()
     {
