@@ -7,13 +7,14 @@ namespace Bulwark.Core.Intel.Index;
 /// either nested or disjoint), so each segment's containing ranges form one chain; each segment stores the entry
 /// ids of that whole chain, <b>longest prefix first</b>: the first ids are the longest-prefix match, the rest
 /// are every wider range that also contains the address. A lookup is one binary search over the segment starts.
-/// Postings hold at most (nesting depth × entries) ids, bounded by the address width.
+/// Postings hold at most (nesting depth × entries) ids, bounded by the address width. Each segment's start and
+/// postings offset sit side by side, so the segment found gives its postings without another read from memory.
 /// </summary>
 internal sealed class PrefixRanges<T>
     where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
 {
-    private readonly T[] _starts;
-    private readonly int[] _offsets;
+    /// <summary>The segments in order, then one past the last whose offset ends the last segment's postings.</summary>
+    private readonly Segment[] _segments;
     private readonly int[] _postings;
 
     // First segment whose start has each value of the top 16 address bits: narrows the binary search to the
@@ -23,8 +24,13 @@ internal sealed class PrefixRanges<T>
 
     private PrefixRanges(T[] starts, int[] offsets, int[] postings, int bits)
     {
-        _starts = starts;
-        _offsets = offsets;
+        _segments = new Segment[starts.Length + 1];
+        for (var k = 0; k < starts.Length; k++)
+        {
+            _segments[k] = new Segment(starts[k], offsets[k]);
+        }
+
+        _segments[^1] = new Segment(T.AllBitsSet, offsets[^1]);
         _postings = postings;
         _shift = bits - 16;
         _directory = new int[(1 << 16) + 1];
@@ -40,7 +46,7 @@ internal sealed class PrefixRanges<T>
         }
     }
 
-    public int SegmentCount => _starts.Length;
+    public int SegmentCount => _segments.Length - 1;
 
     public static PrefixRanges<T> Build(List<Prefix> prefixes, int bits)
     {
@@ -120,13 +126,13 @@ internal sealed class PrefixRanges<T>
     /// <summary>Entry ids of every range containing <paramref name="address"/>, longest prefix first.</summary>
     public ReadOnlySpan<int> Match(T address)
     {
-        var starts = _starts;
+        var segments = _segments;
         var top = Top(address);
         int lo = _directory[top], hi = _directory[top + 1] - 1, found = lo - 1;
         while (lo <= hi)
         {
             var mid = (int)((uint)(lo + hi) >> 1);
-            if (starts[mid] <= address)
+            if (segments[mid].Start <= address)
             {
                 found = mid;
                 lo = mid + 1;
@@ -142,8 +148,8 @@ internal sealed class PrefixRanges<T>
             return default;
         }
 
-        var from = _offsets[found];
-        return _postings.AsSpan(from, _offsets[found + 1] - from);
+        var from = segments[found].Offset;
+        return _postings.AsSpan(from, segments[found + 1].Offset - from);
     }
 
     private int Top(T address) => int.CreateTruncating(address >>> _shift);
@@ -155,4 +161,7 @@ internal sealed class PrefixRanges<T>
         p.Length == bits ? p.Network : p.Network | (T.AllBitsSet >>> p.Length);
 
     public readonly record struct Prefix(T Network, int Length, int EntryId);
+
+    /// <summary>Where a segment starts, and where its postings start.</summary>
+    private readonly record struct Segment(T Start, int Offset);
 }
