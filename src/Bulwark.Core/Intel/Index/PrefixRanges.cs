@@ -22,22 +22,18 @@ internal sealed class PrefixRanges<T>
     private readonly int[] _directory;
     private readonly int _shift;
 
-    private PrefixRanges(T[] starts, int[] offsets, int[] postings, int bits)
+    /// <param name="segments">The segments in order, then the end marker (<see cref="_segments"/>).</param>
+    private PrefixRanges(Segment[] segments, int[] postings, int bits)
     {
-        _segments = new Segment[starts.Length + 1];
-        for (var k = 0; k < starts.Length; k++)
-        {
-            _segments[k] = new Segment(starts[k], offsets[k]);
-        }
-
-        _segments[^1] = new Segment(T.AllBitsSet, offsets[^1]);
+        _segments = segments;
         _postings = postings;
         _shift = bits - 16;
         _directory = new int[(1 << 16) + 1];
+        var count = segments.Length - 1;
         var segment = 0;
         for (var top = 0; top <= 1 << 16; top++)
         {
-            while (segment < starts.Length && Top(starts[segment]) < top)
+            while (segment < count && Top(segments[segment].Start) < top)
             {
                 segment++;
             }
@@ -52,7 +48,7 @@ internal sealed class PrefixRanges<T>
     {
         if (prefixes.Count == 0)
         {
-            return new PrefixRanges<T>([], [0], [], bits);
+            return new PrefixRanges<T>([new Segment(T.AllBitsSet, 0)], [], bits);
         }
 
         prefixes.Sort(static (a, b) =>
@@ -78,8 +74,7 @@ internal sealed class PrefixRanges<T>
         }
 
         boundaries.Sort();
-        var starts = new List<T>(boundaries.Count);
-        var offsets = new List<int>(boundaries.Count + 1);
+        var segments = new List<Segment>(boundaries.Count + 1);
         var postings = new List<int>(prefixes.Count);
         var stack = new List<(T End, int From, int To)>();
         var next = 0;
@@ -108,8 +103,7 @@ internal sealed class PrefixRanges<T>
                 next = groupEnd;
             }
 
-            starts.Add(point);
-            offsets.Add(postings.Count);
+            segments.Add(new Segment(point, postings.Count));
             for (var s = stack.Count - 1; s >= 0; s--)
             {
                 for (var k = stack[s].From; k < stack[s].To; k++)
@@ -119,8 +113,8 @@ internal sealed class PrefixRanges<T>
             }
         }
 
-        offsets.Add(postings.Count);
-        return new PrefixRanges<T>([.. starts], [.. offsets], [.. postings], bits);
+        segments.Add(new Segment(T.AllBitsSet, postings.Count));
+        return new PrefixRanges<T>([.. segments], [.. postings], bits);
     }
 
     /// <summary>Entry ids of every range containing <paramref name="address"/>, longest prefix first.</summary>
