@@ -253,14 +253,7 @@ internal sealed class StringTable
         }
         else
         {
-            var small = n switch
-            {
-                3 => Read2(ref first) | ((ulong)Unsafe.Add(ref first, 2) << 32),
-                2 => Read2(ref first),
-                1 => first,
-                _ => 0UL,
-            };
-            state = Mum(state ^ small, Seed2);
+            state = Mum(state ^ ReadFew(ref first, n), Seed2);
         }
 
         return Finish(state, 0, n);
@@ -307,13 +300,7 @@ internal sealed class StringTable
         }
         else
         {
-            last = length switch
-            {
-                3 => Read2(ref first) | ((ulong)Unsafe.Add(ref first, 2) << 32),
-                2 => Read2(ref first),
-                1 => first,
-                _ => 0,
-            };
+            last = ReadFew(ref first, length);
         }
 
         return ((state ^ last) * Prime) + (uint)length;
@@ -324,6 +311,16 @@ internal sealed class StringTable
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Read2(ref char at) => Unsafe.ReadUnaligned<uint>(ref Unsafe.As<char, byte>(ref at));
+
+    /// <summary>Fewer than four characters (<paramref name="count"/>, 0 to 3) as one block, without reading past them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong ReadFew(ref char first, int count) => count switch
+    {
+        3 => Read2(ref first) | ((ulong)Unsafe.Add(ref first, 2) << 32),
+        2 => Read2(ref first),
+        1 => first,
+        _ => 0,
+    };
 
     /// <summary>The first lane's state before any character.</summary>
     public static ulong Start => Seed;
