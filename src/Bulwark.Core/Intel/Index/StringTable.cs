@@ -13,12 +13,14 @@ namespace Bulwark.Core.Intel.Index;
 /// value starts in the index's <see cref="ValueStore"/> (every key is some entry's value, nearly always; the few
 /// keys no value spells, such as the punycode of a Unicode domain, are kept as strings). A miss usually costs one
 /// read of the filter; a hit one slot and one comparison against the value's bytes. Keys of a case-insensitive table are
-/// folded (<see cref="Fold(char)"/>), and lookups fold as they hash and compare, without copying the query.
+/// folded (<see cref="Fold(char)"/>), and lookups fold as they hash and compare, without copying the query; a
+/// suffix-walked (domain) table instead takes its query already folded (the index lower-cases a host once).
 /// </summary>
 /// <remarks>
-/// A suffix-walked table's hash runs from the last character to the first, so one pass over a host name gives the hash of every
-/// label suffix (<c>a.b.example.com</c>, <c>b.example.com</c>, …) for the domain walk. It is seeded per process:
-/// keys come from intelligence feeds, and a feed crafted to collide cannot predict the seed.
+/// A suffix-walked table's hash runs from the last label to the first (<see cref="SuffixWalk"/>), so one pass over a
+/// host name gives the hash of every label suffix (<c>a.b.example.com</c>, <c>b.example.com</c>, …) for the domain
+/// walk. Hashes are seeded per process: keys come from intelligence feeds, and a feed crafted to collide cannot
+/// predict the seed.
 /// </remarks>
 internal sealed class StringTable
 {
