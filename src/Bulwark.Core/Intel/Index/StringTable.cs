@@ -113,8 +113,8 @@ internal sealed class StringTable
 
     /// <summary>
     /// Reads the three words a lookup of <paramref name="hash"/> starts with (its filter word, first slot and that slot's
-    /// value offset), so that a caller with several keys to look up (a URL and its host's suffixes) has every read
-    /// on its way to memory before the first test waits for one; then <see cref="TryFind(ReadOnlySpan{char}, ulong, Probe, out int, out int)"/>.
+    /// value offset), so that a caller with other work to do first (a URL, whose host's domain walk runs meanwhile)
+    /// has them on their way to memory; then <see cref="TryFind(ReadOnlySpan{char}, ulong, Probe, out int, out int)"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Probe ReadAhead(ulong hash)
@@ -123,20 +123,15 @@ internal sealed class StringTable
         return new(_filter.WordOf(hash), slot, _slots[slot], _starts[slot]);
     }
 
-    /// <summary>The filter word alone of a lookup of <paramref name="hash"/> (<see cref="ReadAhead"/> without the slot).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong ReadFilterAhead(ulong hash) => _filter.WordOf(hash);
-
     /// <summary>
-    /// Finds <paramref name="key"/> (whose <see cref="Hash"/> is <paramref name="hash"/>, and whose filter word
-    /// <see cref="ReadFilterAhead"/> read): either the one entry its result is (<paramref name="entry"/>, and
-    /// <paramref name="ordinal"/> -1) or its ordinal (and entry -1).
+    /// Finds <paramref name="key"/> (whose <see cref="Hash"/> is <paramref name="hash"/>): either the one entry its
+    /// result is (<paramref name="entry"/>, and <paramref name="ordinal"/> -1) or its ordinal (and entry -1).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryFind(scoped ReadOnlySpan<char> key, ulong hash, ulong filterWord, out int ordinal, out int entry)
+    public bool TryFind(scoped ReadOnlySpan<char> key, ulong hash, out int ordinal, out int entry)
     {
         // The small filter answers most misses from cache; the slots are read only for keys it may hold.
-        if (!_filter.MayContain(filterWord, hash))
+        if (!_filter.MayContain(_filter.WordOf(hash), hash))
         {
             ordinal = -1;
             entry = -1;
@@ -147,7 +142,7 @@ internal sealed class StringTable
         return FindFrom(key, hash, slot, _slots[slot], _starts[slot], out ordinal, out entry);
     }
 
-    /// <summary>As <see cref="TryFind(ReadOnlySpan{char}, ulong, ulong, out int, out int)"/>, with the first words read by <see cref="ReadAhead"/>.</summary>
+    /// <summary>As <see cref="TryFind(ReadOnlySpan{char}, ulong, out int, out int)"/>, with the first words read by <see cref="ReadAhead"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryFind(scoped ReadOnlySpan<char> key, ulong hash, Probe probe, out int ordinal, out int entry)
     {
@@ -217,7 +212,7 @@ internal sealed class StringTable
             return OrdinalHash(key);
         }
 
-        ulong a = Start, b = Start2;
+        ulong a = Seed, b = Seed2;
         for (var i = key.Length - 1; i >= 0; i--)
         {
             var next = Step(a, Fold(key[i]));
@@ -324,18 +319,15 @@ internal sealed class StringTable
         _ => 0,
     };
 
-    /// <summary>The first lane's state before any character.</summary>
+    /// <summary>A suffix walk's state before any label (<see cref="SuffixWalk"/>).</summary>
     public static ulong Start => Seed;
 
-    /// <summary>The second lane's state before any character.</summary>
-    public static ulong Start2 => Seed2;
-
     /// <summary>
-    /// One character into a lane. A walk keeps its lanes as (a, b), steps a and then swaps them, so that after any
-    /// number of characters <see cref="Finish"/> takes them in the order the walk holds them.
+    /// One character into a lane of the case-insensitive hash, which keeps its lanes as (a, b), steps a and then
+    /// swaps them, so that after any number of characters <see cref="Finish"/> takes them in the order it holds them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Step(ulong state, char c) => (state ^ c) * Prime;
+    private static ulong Step(ulong state, char c) => (state ^ c) * Prime;
 
     /// <summary>Mixes the two lanes of a key of <paramref name="length"/> characters into its table hash.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -218,15 +218,11 @@ internal sealed class ValueTable<TKey>
 
     /// <summary>As <see cref="MatchString(ReadOnlySpan{char})"/>, with the key's table hash already known.</summary>
     public ReadOnlySpan<int> MatchString(scoped ReadOnlySpan<char> key, ulong hash) =>
-        MatchString(key, hash, Strings.ReadFilterAhead(hash));
+        Strings.TryFind(key, hash, out var ordinal, out var entry) ? Found(ordinal, entry) : default;
 
     /// <summary>As <see cref="MatchString(ReadOnlySpan{char}, ulong)"/>, with the first reads done by <see cref="StringTable.ReadAhead"/>.</summary>
     public ReadOnlySpan<int> MatchString(scoped ReadOnlySpan<char> key, ulong hash, Probe probe) =>
         Strings.TryFind(key, hash, probe, out var ordinal, out var entry) ? Found(ordinal, entry) : default;
-
-    /// <summary>As <see cref="MatchString(ReadOnlySpan{char}, ulong)"/>, with the filter word read by <see cref="StringTable.ReadFilterAhead"/>.</summary>
-    public ReadOnlySpan<int> MatchString(scoped ReadOnlySpan<char> key, ulong hash, ulong filterWord) =>
-        Strings.TryFind(key, hash, filterWord, out var ordinal, out var entry) ? Found(ordinal, entry) : default;
 
     /// <summary>A found key's ids: its one entry, or its postings.</summary>
     private ReadOnlySpan<int> Found(int ordinal, int entry) => entry >= 0 ? _values!.One(entry) : Postings(ordinal);
