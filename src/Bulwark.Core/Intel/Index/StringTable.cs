@@ -9,8 +9,8 @@ namespace Bulwark.Core.Intel.Index;
 
 /// <summary>
 /// Frozen string keys → their ordinals, in a few large arrays: an open-addressing slot array of (hash tag, value
-/// length, entry or ordinal) at most two-thirds full behind a Bloom filter, with beside each slot where its key's
-/// value starts in the index's <see cref="ValueStore"/> (every key is some entry's value, nearly always; the few
+/// length, entry or ordinal, and where the key's value starts in the index's <see cref="ValueStore"/>) at most
+/// two-thirds full behind a Bloom filter (every key is some entry's value, nearly always; the few
 /// keys no value spells, such as the punycode of a Unicode domain, are kept as strings). A miss usually costs one
 /// read of the filter; a hit one slot and one comparison against the value's bytes. Keys of a case-insensitive table are
 /// folded (<see cref="Fold(char)"/>), and lookups fold as they hash and compare, without copying the query; a
@@ -38,11 +38,8 @@ internal sealed class StringTable
     private readonly int[] _keyEntries;
     private readonly Dictionary<int, string> _unspelled = [];
 
-    /// <summary>Per slot: a 16-bit hash tag, the key's value length in bytes (16 bits), and an entry or ordinal; 0 is empty.</summary>
-    private readonly ulong[] _slots;
-
-    /// <summary>Per slot, beside it: where the key's value starts in the value store (-1 for an unspelled key).</summary>
-    private readonly int[] _starts;
+    /// <summary>The slots (<see cref="Slot"/>): twelve bytes each, so that one read gives a slot and where its value starts.</summary>
+    private readonly Slot[] _slots;
     private readonly BloomFilter _filter;
     private readonly bool _ignoreCase;
     private readonly bool _suffixes;
@@ -71,15 +68,14 @@ internal sealed class StringTable
 
         // At most two-thirds full; the slot count need not be a power of two (slots are found by multiplying).
         var capacity = (int)Math.Min(Array.MaxLength, Math.Max(2, (keys.Count * 3L / 2) + 1));
-        _slots = new ulong[capacity];
-        _starts = new int[capacity];
+        _slots = new Slot[capacity];
         _filter = new BloomFilter(keys.Count);
         for (var ordinal = 0; ordinal < keys.Count; ordinal++)
         {
             var hash = Hash(keys[ordinal], ignoreCase, suffixes);
             _filter.Add(hash);
             var slot = SlotOf(hash);
-            while (_slots[slot] != 0)
+            while (_slots[slot].Content != 0)
             {
                 slot = slot + 1 == capacity ? 0 : slot + 1;
             }
@@ -92,8 +88,7 @@ internal sealed class StringTable
             var entry = keyEntries[ordinal];
             var payload = single is not null && single[ordinal] ? EntryFlag | (uint)entry : (uint)(ordinal + 1);
             var length = entry < 0 ? 0 : Math.Min(LongValue, values!.LengthOf(entry));
-            _slots[slot] = (TagOf(hash) << 48) | ((ulong)length << 32) | payload;
-            _starts[slot] = entry < 0 ? -1 : values!.StartOf(entry);
+            _slots[slot] = new((TagOf(hash) << 48) | ((ulong)length << 32) | payload, entry < 0 ? -1 : values!.StartOf(entry));
         }
     }
 
@@ -120,7 +115,8 @@ internal sealed class StringTable
     public Probe ReadAhead(ulong hash)
     {
         var slot = SlotOf(hash);
-        return new(_filter.WordOf(hash), slot, _slots[slot], _starts[slot]);
+        ref readonly var content = ref _slots[slot];
+        return new(_filter.WordOf(hash), slot, content.Content, content.Start);
     }
 
     /// <summary>
@@ -139,7 +135,8 @@ internal sealed class StringTable
         }
 
         var slot = SlotOf(hash);
-        return FindFrom(key, hash, slot, _slots[slot], _starts[slot], out ordinal, out entry);
+        ref readonly var content = ref _slots[slot];
+        return FindFrom(key, hash, slot, content.Content, content.Start, out ordinal, out entry);
     }
 
     /// <summary>As <see cref="TryFind(ReadOnlySpan{char}, ulong, out int, out int)"/>, with the first words read by <see cref="ReadAhead"/>.</summary>
@@ -184,8 +181,8 @@ internal sealed class StringTable
             }
 
             slot = slot + 1 == _slots.Length ? 0 : slot + 1;
-            content = _slots[slot];
-            start = _starts[slot];
+            content = _slots[slot].Content;
+            start = _slots[slot].Start;
         }
 
         return false;
@@ -426,6 +423,14 @@ internal sealed class StringTable
 
         return !System.Text.Ascii.IsValid(bytes) && TextEquals(System.Text.Encoding.UTF8.GetString(bytes), key, _ignoreCase);
     }
+
+    /// <summary>
+    /// One slot: a 16-bit hash tag, the key's value length in bytes (16 bits) and an entry or ordinal in
+    /// <see cref="Content"/> (0 when empty); where the key's value starts in the value store (-1 for an unspelled key)
+    /// in <see cref="Start"/>. Packed to twelve bytes, the size the two were as parallel arrays.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    private readonly record struct Slot(ulong Content, int Start);
 }
 
 /// <summary>
