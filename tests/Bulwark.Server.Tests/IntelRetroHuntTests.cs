@@ -278,18 +278,54 @@ public abstract class IntelRetroHuntServerTests<TServer> : IClassFixture<TServer
         Assert.Contains($"\"intel indicator id\":\"indicator--00000000-0000-4000-8000-{3:D12}\"", findings[2].EvidenceJson, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_incident_raised_by_attribution_alone_is_auto_confirmed_when_it_now_meets_the_policy()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        _server.EnsureAvailable();
+        await using var policy = _server.WithWebHostBuilder(b => b.UseSetting("Incidents:AutoConfirm", "true"));
+        var member = await CreateMemberAsync(policy, "Retro Policy Org");
+        var admin = Client(policy, member.AdminToken);
+
+        // A web-shell page's finding groups by its page, not by the client that asked for it: the client's intel
+        // finding goes to another incident, so the hunt's attribution alone raises the page's incident.
+        var shell = Finding("BW-8400000000000001", "/aspnet_client/discover.aspx", "exchange.webshell.request.known-name", "critical", "medium");
+        shell["evidence"] = new JsonArray(Iis(61, "192.0.2.184", "POST", "-"));
+        await SubmitAsync(Client(policy, member.IngestToken), new JsonArray(shell), ct);
+        var before = Assert.Single(await IncidentsAsync(admin, "", ct));
+        Assert.Equal(("webshell", "Unconfirmed", "Medium"), (before.GetProperty("family").GetString(), before.GetProperty("status").GetString(), before.GetProperty("confidence").GetString()));
+
+        var hunt = await UploadBundleAsync("retro-policy", [Indicator(5, "[ipv4-addr:value = '192.0.2.184']", 85)], Client(policy, BulwarkServer.BootstrapToken));
+
+        Assert.Equal((1, 1, 1), (hunt.GetProperty("found").GetInt32(), hunt.GetProperty("attributed").GetInt32(), hunt.GetProperty("incidentsRaised").GetInt32()));
+        var after = (await IncidentsAsync(admin, "", ct)).ToDictionary(i => i.GetProperty("family").GetString()!, StringComparer.Ordinal);
+        Assert.Equal(["infrastructure", "webshell"], after.Keys.Order(StringComparer.Ordinal));
+        var page = after["webshell"];
+        Assert.Equal(
+            (before.GetProperty("id").GetGuid(), "Critical", "High", "Confirmed", "auto-confirmed by policy (Incidents:AutoConfirm): severity critical meets critical, confidence high meets high"),
+            (page.GetProperty("id").GetGuid(), page.GetProperty("severity").GetString(), page.GetProperty("confidence").GetString(), page.GetProperty("status").GetString(), page.GetProperty("decisionReason").GetString()));
+        Assert.Equal(JsonValueKind.Null, page.GetProperty("decidedBy").ValueKind);
+
+        var audit = await Client(policy, BulwarkServer.BootstrapToken).GetFromJsonAsync<JsonElement>($"/api/v1/audit?action=incident.auto-confirm&organisationId={member.Id}", Json, ct);
+        var confirmed = after.Values.Where(i => i.GetProperty("status").GetString() == "Confirmed").Select(i => $"incident/{i.GetProperty("id").GetGuid()}").Order(StringComparer.Ordinal);
+        Assert.Equal(confirmed, audit.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("target").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Contains($"incident/{before.GetProperty("id").GetGuid()}", confirmed);
+    }
+
     private static string Indicator(int n, string pattern, int confidence) =>
         $$"""{"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-{{n:D12}}","created":"2021-03-01T00:00:00.000Z","modified":"2021-03-01T00:00:00.000Z","pattern":{{JsonSerializer.Serialize(pattern)}},"pattern_type":"stix","valid_from":"2021-03-01T00:00:00Z","confidence":{{confidence}}}""";
 
-    /// <summary>Uploads a STIX bundle of <paramref name="objects"/> to a new Upload source (GREEN); returns the retro-hunt it ran.</summary>
-    private async Task<JsonElement> UploadBundleAsync(string name, params string[] objects)
+    private Task<JsonElement> UploadBundleAsync(string name, params string[] objects) => UploadBundleAsync(name, objects, _server.Operator);
+
+    /// <summary>Uploads a STIX bundle of <paramref name="objects"/> to a new Upload source (GREEN) as <paramref name="operatorClient"/>; returns the retro-hunt it ran.</summary>
+    private static async Task<JsonElement> UploadBundleAsync(string name, string[] objects, HttpClient operatorClient)
     {
         var ct = TestContext.Current.CancellationToken;
-        var created = await _server.Operator.PostAsJsonAsync("/api/v1/intel/sources", new { name = $"{name}-{Guid.NewGuid().ToString("N")[..8]}", kind = "Upload", defaultTlp = "GREEN" }, Json, ct);
+        var created = await operatorClient.PostAsJsonAsync("/api/v1/intel/sources", new { name = $"{name}-{Guid.NewGuid().ToString("N")[..8]}", kind = "Upload", defaultTlp = "GREEN" }, Json, ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var source = (await created.Content.ReadFromJsonAsync<JsonElement>(Json, ct)).GetProperty("id").GetGuid();
         var bundle = $$"""{"type":"bundle","id":"bundle--{{Guid.NewGuid()}}","objects":[{{string.Join(",", objects)}}]}""";
-        var uploaded = await _server.Operator.PostAsync($"/api/v1/intel/sources/{source}/files?name=bundle.json", new ByteArrayContent(Encoding.UTF8.GetBytes(bundle)), ct);
+        var uploaded = await operatorClient.PostAsync($"/api/v1/intel/sources/{source}/files?name=bundle.json", new ByteArrayContent(Encoding.UTF8.GetBytes(bundle)), ct);
         Assert.True(uploaded.StatusCode == HttpStatusCode.Created, await uploaded.Content.ReadAsStringAsync(ct));
         return (await uploaded.Content.ReadFromJsonAsync<JsonElement>(Json, ct)).GetProperty("retroHunt");
     }

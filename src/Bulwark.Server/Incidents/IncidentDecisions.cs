@@ -91,6 +91,45 @@ public sealed partial class IncidentDecisions(
     }
 
     /// <summary>
+    /// Applies the auto-confirm policy to incidents of <paramref name="organisationId"/> that changed outside the
+    /// intake (a retro-hunt's attribution raised them, with no new finding to carry them through grouping): read as they
+    /// are now under the organisation's lock, then confirmed and saved with their notices in one unit of work. Returns
+    /// the ones it confirmed; the caller audits them.
+    /// </summary>
+    public async Task<IReadOnlyList<Incident>> ApplyPolicyAsync(Guid organisationId, IReadOnlyCollection<Guid> changed, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(changed);
+        if (!options.Value.AutoConfirm || changed.Count == 0)
+        {
+            return [];
+        }
+
+        using var _ = await locks.AcquireAsync(organisationId, ct);
+        await using var transaction = await OrganisationLocks.BeginLockedAsync(db, organisationId, ct);
+        var incidents = new List<Incident>();
+        foreach (var chunk in changed.Chunk(500))
+        {
+            incidents.AddRange(await db.Incidents.Where(i => i.OrganisationId == organisationId && chunk.Contains(i.Id)).ToListAsync(ct));
+        }
+
+        var confirmed = await ApplyPolicyAsync(incidents, ct);
+        if (confirmed.Count == 0)
+        {
+            return confirmed;
+        }
+
+        var adding = BulwarkMetrics.Adding(db);
+        await db.SaveChangesAsync(ct);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+        }
+
+        metrics.Committed(adding);
+        return confirmed;
+    }
+
+    /// <summary>
     /// An analyst's decision. Only an unconfirmed incident can be decided; the status check and the change are one
     /// conditional update inside the transaction that also stores the notices, so two analysts cannot both win.
     /// </summary>

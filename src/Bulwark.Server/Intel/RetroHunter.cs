@@ -20,12 +20,13 @@ namespace Bulwark.Server.Intel;
 /// context of that organisation alone (query filter and row-level security), matched one upload or submission at a
 /// time (<see cref="RetroHunt"/>). The findings they touch are attributed in place, and each incident holding one
 /// takes its new confidence as grouping would when a finding arrives (<see cref="IncidentGrouping.TakeWorse"/>), under
-/// the organisation's lock; new intel findings then go through the normal intake (idempotent on their stable ids,
-/// grouped into incidents, notices follow).
+/// the organisation's lock; the incidents raised then meet the auto-confirm policy as the intake's would
+/// (<see cref="IncidentDecisions.ApplyPolicyAsync(Guid, IReadOnlyCollection{Guid}, CancellationToken)"/>); new intel
+/// findings then go through the normal intake (idempotent on their stable ids, grouped into incidents, notices follow).
 /// </summary>
 public sealed partial class RetroHunter(
-    TenantDatabase databases, FindingIntake intake, OrganisationLocks locks, AuditLog audit, CurrentIntel current, IOptions<IntelOptions> options, TimeProvider time,
-    ILogger<RetroHunter> logger)
+    TenantDatabase databases, FindingIntake intake, IncidentDecisions decisions, OrganisationLocks locks, AuditLog audit, CurrentIntel current, IOptions<IntelOptions> options,
+    TimeProvider time, ILogger<RetroHunter> logger)
 {
     private const int QueryChunk = 500;
 
@@ -92,18 +93,25 @@ public sealed partial class RetroHunter(
             attributed.AddRange(result.Attributed.Select(f => (byId[f.Id], f)));
         }
 
-        var raised = attributed.Count == 0 ? 0 : await AttributeAsync(db, organisation, attributed, now, ct);
+        var raised = attributed.Count == 0 ? [] : await AttributeAsync(db, organisation, attributed, now, ct);
+
+        // A raised incident that now meets the auto-confirm policy is confirmed as the intake would have confirmed it.
+        foreach (var incident in await decisions.ApplyPolicyAsync(organisation, raised, ct))
+        {
+            await audit.AppendAsync(null, "policy", "incident.auto-confirm", $"incident/{incident.Id}", organisation, ct);
+        }
+
         var stored = fresh.Count == 0 ? 0 : (await intake.StoreAsync(organisation, fresh, null, ct)).Accepted;
-        return (rows.Count, stored, attributed.Count, raised);
+        return (rows.Count, stored, attributed.Count, raised.Count);
     }
 
     /// <summary>
     /// Writes the attribution of findings already stored and raises their incidents as grouping would have, had the
     /// finding arrived as it is now: one unit of work under the organisation's lock (grouping and decisions wait), the
     /// incident read as it is then (an analyst may have merged it since the findings were read). Dismissed and merged
-    /// incidents are left as they are, as grouping leaves them. Returns how many incidents changed.
+    /// incidents are left as they are, as grouping leaves them. Returns the incidents that changed.
     /// </summary>
-    private async Task<int> AttributeAsync(BulwarkDbContext db, Guid organisation, List<(FindingRecord Row, Finding Now)> attributed, DateTimeOffset now, CancellationToken ct)
+    private async Task<HashSet<Guid>> AttributeAsync(BulwarkDbContext db, Guid organisation, List<(FindingRecord Row, Finding Now)> attributed, DateTimeOffset now, CancellationToken ct)
     {
         using var _ = await locks.AcquireAsync(organisation, ct);
         await using var transaction = await OrganisationLocks.BeginLockedAsync(db, organisation, ct);
@@ -147,7 +155,7 @@ public sealed partial class RetroHunter(
             await transaction.CommitAsync(ct);
         }
 
-        return raised.Count;
+        return raised;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retro-hunt: {Organisations} organisations, {Examined} findings matched again, {Found} new intel findings, {Attributed} attributed, {IncidentsRaised} incidents raised")]
