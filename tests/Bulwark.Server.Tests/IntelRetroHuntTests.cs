@@ -9,6 +9,9 @@ using Bulwark.Core.Intel.Index;
 using Bulwark.Core.Intel.Matching;
 using Bulwark.Core.Intel.Model;
 using Bulwark.Core.Intel.Stix;
+using Bulwark.Data.Incidents;
+using Bulwark.Server.Incidents;
+using Bulwark.Server.Ingestion;
 using Bulwark.Server.Intel;
 using Bulwark.Server.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -310,6 +313,33 @@ public abstract class IntelRetroHuntServerTests<TServer> : IClassFixture<TServer
         var confirmed = after.Values.Where(i => i.GetProperty("status").GetString() == "Confirmed").Select(i => $"incident/{i.GetProperty("id").GetGuid()}").Order(StringComparer.Ordinal);
         Assert.Equal(confirmed, audit.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("target").GetString()!).Order(StringComparer.Ordinal));
         Assert.Contains($"incident/{before.GetProperty("id").GetGuid()}", confirmed);
+    }
+
+    [Fact]
+    public async Task The_policy_reads_a_raised_incident_as_it_is_now_even_where_its_context_read_it_before()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        _server.EnsureAvailable();
+        await using var policy = _server.WithWebHostBuilder(b => b.UseSetting("Incidents:AutoConfirm", "true"));
+        var member = await CreateMemberAsync(policy, "Retro Policy Reread Org");
+        await SubmitAsync(Client(policy, member.IngestToken), new JsonArray(Finding("BW-8500000000000001", "192.0.2.185", confidence: "medium")), ct);
+        await using var scope = WorkerTenant.CreateInstanceWideScope(policy.Services.GetRequiredService<IServiceScopeFactory>());
+        var seen = await scope.ServiceProvider.GetRequiredService<Data.BulwarkDbContext>().Incidents.SingleAsync(i => i.OrganisationId == member.Id, ct);
+        Assert.Equal((IncidentStatus.Unconfirmed, Confidence.Medium), (seen.Status, seen.Confidence));
+
+        // Raised through another context, as the retro-hunt raises it.
+        await WithDatabaseAsync(policy, async db =>
+        {
+            var incident = await db.Incidents.SingleAsync(i => i.Id == seen.Id, ct);
+            incident.Confidence = Confidence.High;
+            return await db.SaveChangesAsync(ct);
+        });
+
+        var confirmed = await scope.ServiceProvider.GetRequiredService<IncidentDecisions>().ApplyPolicyAsync(member.Id, [seen.Id], ct);
+
+        Assert.Equal(seen.Id, Assert.Single(confirmed).Id);
+        var stored = await WithDatabaseAsync(policy, db => db.Incidents.AsNoTracking().SingleAsync(i => i.Id == seen.Id, ct));
+        Assert.Equal((IncidentStatus.Confirmed, Confidence.High, (Guid?)null), (stored.Status, stored.Confidence, stored.DecidedBy));
     }
 
     private static string Indicator(int n, string pattern, int confidence) =>

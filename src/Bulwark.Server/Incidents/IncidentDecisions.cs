@@ -106,6 +106,13 @@ public sealed partial class IncidentDecisions(
 
         using var _ = await locks.AcquireAsync(organisationId, ct);
         await using var transaction = await OrganisationLocks.BeginLockedAsync(db, organisationId, ct);
+
+        // A query hands back an incident this context already tracks as it was then; those are read again.
+        foreach (var entry in db.ChangeTracker.Entries<Incident>().Where(e => changed.Contains(e.Entity.Id)).ToList())
+        {
+            await entry.ReloadAsync(ct);
+        }
+
         var incidents = new List<Incident>();
         foreach (var chunk in changed.Chunk(500))
         {
