@@ -14,6 +14,7 @@ using Bulwark.Server.Incidents;
 using Bulwark.Server.Ingestion;
 using Bulwark.Server.Intel;
 using Bulwark.Server.Tests.Support;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Bulwark.Server.Tests.IngestionSupport;
@@ -285,8 +286,7 @@ public abstract class IntelRetroHuntServerTests<TServer> : IClassFixture<TServer
     public async Task An_incident_raised_by_attribution_alone_is_auto_confirmed_when_it_now_meets_the_policy()
     {
         var ct = TestContext.Current.CancellationToken;
-        _server.EnsureAvailable();
-        await using var policy = _server.WithWebHostBuilder(b => b.UseSetting("Incidents:AutoConfirm", "true"));
+        await using var policy = AutoConfirmHost();
         var member = await CreateMemberAsync(policy, "Retro Policy Org");
         var admin = Client(policy, member.AdminToken);
 
@@ -319,8 +319,7 @@ public abstract class IntelRetroHuntServerTests<TServer> : IClassFixture<TServer
     public async Task The_policy_reads_a_raised_incident_as_it_is_now_even_where_its_context_read_it_before()
     {
         var ct = TestContext.Current.CancellationToken;
-        _server.EnsureAvailable();
-        await using var policy = _server.WithWebHostBuilder(b => b.UseSetting("Incidents:AutoConfirm", "true"));
+        await using var policy = AutoConfirmHost();
         var member = await CreateMemberAsync(policy, "Retro Policy Reread Org");
         await SubmitAsync(Client(policy, member.IngestToken), new JsonArray(Finding("BW-8500000000000001", "192.0.2.185", confidence: "medium")), ct);
         await using var scope = WorkerTenant.CreateInstanceWideScope(policy.Services.GetRequiredService<IServiceScopeFactory>());
@@ -340,6 +339,13 @@ public abstract class IntelRetroHuntServerTests<TServer> : IClassFixture<TServer
         Assert.Equal(seen.Id, Assert.Single(confirmed).Id);
         var stored = await WithDatabaseAsync(policy, db => db.Incidents.AsNoTracking().SingleAsync(i => i.Id == seen.Id, ct));
         Assert.Equal((IncidentStatus.Confirmed, Confidence.High, (Guid?)null), (stored.Status, stored.Confidence, stored.DecidedBy));
+    }
+
+    /// <summary>Another host on the same database with <c>Incidents:AutoConfirm</c> on (minimums critical and high); the caller disposes it.</summary>
+    private WebApplicationFactory<Program> AutoConfirmHost()
+    {
+        _server.EnsureAvailable();
+        return _server.WithWebHostBuilder(b => b.UseSetting("Incidents:AutoConfirm", "true"));
     }
 
     private static string Indicator(int n, string pattern, int confidence) =>

@@ -181,8 +181,9 @@ internal sealed class StringTable
             }
 
             slot = slot + 1 == _slots.Length ? 0 : slot + 1;
-            content = _slots[slot].Content;
-            start = _slots[slot].Start;
+            ref readonly var next = ref _slots[slot];
+            content = next.Content;
+            start = next.Start;
         }
 
         return false;
