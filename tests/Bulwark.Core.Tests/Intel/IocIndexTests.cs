@@ -224,6 +224,15 @@ public class IocIndexTests
 
         Assert.Equal([ids[0]], index.MatchDomain(deep).ToArray());
         Assert.True(index.MatchDomain(string.Concat(Enumerable.Range(0, 40).Select(i => $"l{i}.")) + "good.com").IsEmpty);
+
+        // Indicators deep in the host too, one of more than 63 labels (label counts from 63 on share one mark).
+        var middle = string.Concat(Enumerable.Range(30, 10).Select(i => $"l{i}.")) + "evil.com";
+        var seventy = string.Concat(Enumerable.Range(0, 68).Select(i => $"m{i}.")) + "evil.com";
+        var (nested, nestedIds) = Build(Ioc(IocKind.Domain, "evil.com"), Ioc(IocKind.Domain, middle), Ioc(IocKind.Domain, seventy));
+        Assert.Equal([nestedIds[1], nestedIds[0]], nested.MatchDomain(deep).ToArray());
+        Assert.Equal([nestedIds[2], nestedIds[0]], nested.MatchDomain("www." + seventy).ToArray());
+        Assert.Equal([nestedIds[2], nestedIds[0]], nested.MatchDomain(seventy).ToArray());
+        Assert.Equal([nestedIds[0]], nested.MatchDomain(seventy.AsSpan(seventy.IndexOf('.', StringComparison.Ordinal) + 1)).ToArray());
     }
 
     [Fact]

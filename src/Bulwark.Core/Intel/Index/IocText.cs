@@ -13,8 +13,9 @@ internal static class IocText
 
     /// <summary>
     /// Parses dotted IPv4 text: four octets of one to three digits, each at most 255 (leading zeros allowed),
-    /// nothing else; <paramref name="value"/> is 0 when the text is refused. Text of 8 to 15 characters is checked with two 8-character vector compares and its octets read
-    /// without a branch per digit; other lengths take <see cref="TryParseIPv4Scalar"/>, which accepts the same text.
+    /// nothing else; <paramref name="value"/> is 0 when the text is refused. Text of 8 to 15 characters is checked
+    /// with two 8-character vector compares and its octets read without a branch per digit; other lengths take
+    /// <see cref="TryParseIPv4Scalar"/>, which accepts the same text.
     /// </summary>
     public static bool TryParseIPv4(ReadOnlySpan<char> s, out uint value)
     {
@@ -258,7 +259,10 @@ internal static class IocText
         _ => -1,
     };
 
-    /// <summary>Parses exactly <c>digest.Length * 2</c> hex digits of either case (vectorised by the runtime).</summary>
+    /// <summary>
+    /// Parses exactly <c>digest.Length * 2</c> hex digits of either case: sixteen characters per vector step from 16
+    /// characters on, <see cref="Convert.FromHexString(ReadOnlySpan{char}, Span{byte}, out int, out int)"/> below that.
+    /// </summary>
     public static bool TryParseHex(ReadOnlySpan<char> hex, Span<byte> digest)
     {
         if (hex.Length != digest.Length * 2)

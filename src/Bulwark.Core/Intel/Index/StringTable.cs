@@ -50,7 +50,7 @@ internal sealed class StringTable
     /// <param name="keys">The keys in ordinal order, distinct, already folded when <paramref name="ignoreCase"/>.</param>
     /// <param name="values">The index's values.</param>
     /// <param name="keyEntries">For each key, an entry whose value is exactly the key, or -1.</param>
-    /// <param name="suffixes">Hash character by character from the end (<see cref="Step"/>), so that a domain walk can hash every suffix in one pass; otherwise an ordinal table hashes eight bytes at a time.</param>
+    /// <param name="suffixes">Hash label by label from the end (<see cref="SuffixWalk"/>), so that a domain walk hashes every suffix in one pass; keys must then be folded already.</param>
     /// <param name="single">For each key, true when its whole result is its key entry alone: the slot then holds that entry, and a hit reads nothing else.</param>
     public StringTable(IReadOnlyList<string> keys, bool ignoreCase, ValueStore? values, int[] keyEntries, bool suffixes = false, bool[]? single = null)
     {
